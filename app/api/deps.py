@@ -1,0 +1,88 @@
+"""Request dependencies: the database, the caller (partner or admin), the request body."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.config import Settings
+from app.db import Database
+from app.errors import Forbidden, PayloadTooLarge, Unauthorized, ValidationFailed, field_error
+from app.models import Partner
+from app.security import same_token
+from app.services.partners import partner_for_key
+
+bearer = HTTPBearer(auto_error=False, description="A partner API key or the admin token")
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _token(creds: HTTPAuthorizationCredentials | None) -> str:
+    if creds is None or not creds.credentials:
+        raise Unauthorized()
+    return creds.credentials
+
+
+def require_partner(creds: Credentials, db: DbDep, settings: SettingsDep) -> Partner:
+    token = _token(creds)
+    if same_token(token, settings.admin_token):
+        raise Forbidden("This endpoint takes a partner API key, not the admin token.")
+    if len(token) > 200:
+        raise Unauthorized("The API key is not valid")
+    with db.read() as session:
+        partner = partner_for_key(session, token, settings.secret_key)
+    if partner is None:
+        raise Unauthorized("The API key is not valid or has been revoked")
+    return partner
+
+
+def require_admin(creds: Credentials, db: DbDep, settings: SettingsDep) -> None:
+    token = _token(creds)
+    if same_token(token, settings.admin_token):
+        return
+    if len(token) <= 200:
+        with db.read() as session:
+            if partner_for_key(session, token, settings.secret_key) is not None:
+                raise Forbidden("This endpoint needs the admin token.")
+    raise Unauthorized("The admin token is not valid")
+
+
+PartnerDep = Annotated[Partner, Depends(require_partner)]
+AdminDep = Annotated[None, Depends(require_admin)]
+
+
+async def read_json(request: Request, limit: int) -> tuple[Any, bytes]:
+    """The request body parsed as JSON, refusing bodies over ``limit`` bytes (413)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The body is over {limit} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The body is over {limit} bytes.")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    try:
+        return orjson.loads(raw), raw
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed("The body is not valid JSON.",
+                               errors=[field_error("body", str(exc)[:200], "json_invalid")]) from None
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255,
+                                             description="Replays the first answer for the same body")]

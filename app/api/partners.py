@@ -1,0 +1,76 @@
+"""Partners (admin): register organisations and issue or revoke their API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.cursor import decode_cursor, encode_cursor
+from app.errors import NotFound
+from app.schemas.common import problem_responses
+from app.schemas.partner import ApiKeyCreated, PartnerCreated, PartnerIn, PartnerList, PartnerOut
+from app.services.partners import create_partner, get_partner, issue_key, list_partners, revoke_keys
+
+from .deps import AdminDep, DbDep, PartnerDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["partners"])
+ERRORS = problem_responses(401, 403, 404, 422)
+
+
+def _out(p: object) -> dict[str, object]:
+    return PartnerOut.model_validate(p, from_attributes=True).model_dump(mode="json")
+
+
+@router.post("/partners", status_code=201, response_model=PartnerCreated, responses=ERRORS,
+             summary="Register a partner (admin); the API key is shown once")
+def post_partner(body: PartnerIn, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
+    with db.write() as session:
+        partner, key = create_partner(session, name=body.name, kind=body.kind,
+                                      region_code=body.region_code, secret=settings.secret_key)
+        return {**_out(partner), "api_key": key}
+
+
+@router.get("/partners", response_model=PartnerList, responses=ERRORS, summary="List partners (admin)")
+def get_partners(_: AdminDep, db: DbDep, settings: SettingsDep,
+                 cursor: Annotated[str | None, Query(max_length=2000)] = None,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, object]:
+    after = decode_cursor(cursor, settings.secret_key) if cursor else None
+    with db.read() as session:
+        rows = list_partners(session, after=str(after) if after else None, limit=limit + 1)
+    nxt = encode_cursor(rows[limit - 1].id, settings.secret_key) if len(rows) > limit else None
+    return {"items": [_out(p) for p in rows[:limit]], "next_cursor": nxt}
+
+
+@router.get("/partners/{partner_id}", response_model=PartnerOut, responses=ERRORS, summary="One partner (admin)")
+def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
+    with db.read() as session:
+        partner = get_partner(session, partner_id)
+        if partner is None:
+            raise NotFound("no such partner")
+        return _out(partner)
+
+
+@router.post("/partners/{partner_id}/keys", status_code=201, response_model=ApiKeyCreated,
+             responses=ERRORS, summary="Issue another API key (admin), e.g. to rotate keys")
+def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
+    with db.write() as session:
+        if get_partner(session, partner_id) is None:
+            raise NotFound("no such partner")
+        key = issue_key(session, partner_id, settings.secret_key)
+        return {"id": partner_id, "partner_id": partner_id, "api_key": key}
+
+
+@router.delete("/partners/{partner_id}/keys", status_code=204, responses=ERRORS,
+               summary="Revoke every API key of a partner (admin)")
+def delete_keys(partner_id: str, _: AdminDep, db: DbDep) -> Response:
+    with db.write() as session:
+        if get_partner(session, partner_id) is None:
+            raise NotFound("no such partner")
+        revoke_keys(session, partner_id)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=PartnerOut, responses=ERRORS, summary="The partner this key belongs to")
+def get_me(partner: PartnerDep) -> dict[str, object]:
+    return _out(partner)

@@ -1,0 +1,48 @@
+"""Settings, read once from the environment (prefix ``HUB_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER = "change-me"
+
+
+class Settings(BaseSettings):
+    """Everything the hub can be told from outside, with defaults a newcomer can run."""
+
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./hub.db"
+    admin_token: str = PLACEHOLDER
+    # Pepper for the HMAC that API keys are stored under.
+    secret_key: str = PLACEHOLDER
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_batch: int = 1000
+    idempotency_ttl_hours: int = 48
+    sync_allow_private: bool = False
+    # Seconds between housekeeping sweeps (expiry, idempotency purge) in `hub serve`.
+    sweep_interval_s: float = 60.0
+    db_pool_size: int = 10
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> "Settings":
+        if self.env == "production":
+            for name in ("admin_token", "secret_key"):
+                if getattr(self, name) == PLACEHOLDER or len(getattr(self, name)) < 16:
+                    raise ValueError(f"HUB_{name.upper()} must be set to a real secret in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests clear the cache to change them)."""
+    return Settings()

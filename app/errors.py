@@ -1,0 +1,143 @@
+"""Errors, rendered once as RFC 9457 problem details.
+
+    HubError (500)
+    ├── BadRequest (400)
+    ├── Unauthorized (401)          no, bad or revoked API key
+    ├── Forbidden (403)             a partner key on an admin endpoint
+    ├── NotFound (404)              also another partner's objects
+    ├── Conflict (409)
+    ├── Gone (410)
+    ├── PayloadTooLarge (413)
+    ├── ValidationFailed (422)      carries ``errors``, one per bad field
+    └── TooManyRequests (429)       carries ``Retry-After``
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.jsonutil import dumps
+
+log = logging.getLogger("hub.errors")
+PROBLEM = "application/problem+json"
+
+
+class HubError(Exception):
+    status = 500
+    title = "Internal error"
+    type = "about:blank"
+
+    def __init__(self, detail: str = "", *, errors: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class BadRequest(HubError):
+    status, title = 400, "Bad request"
+
+
+class Unauthorized(HubError):
+    status, title = 401, "Unauthorized"
+
+    def __init__(self, detail: str = "A valid API key is required") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(HubError):
+    status, title = 403, "Forbidden"
+
+
+class NotFound(HubError):
+    status, title = 404, "Not found"
+
+
+class Conflict(HubError):
+    status, title = 409, "Conflict"
+
+
+class Gone(HubError):
+    status, title = 410, "Gone"
+
+
+class PayloadTooLarge(HubError):
+    status, title = 413, "Payload too large"
+
+
+class ValidationFailed(HubError):
+    status, title = 422, "Validation failed"
+
+
+class TooManyRequests(HubError):
+    status, title = 429, "Too many requests"
+
+
+def field_error(loc: str, msg: str, type_: str = "value_error") -> dict[str, Any]:
+    return {"field": loc, "message": msg, "type": type_}
+
+
+def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
+    """``("body", "postings", 3, "title")`` → ``postings[3].title``."""
+    parts: list[str] = []
+    for item in loc:
+        if item in ("body", "query", "path", "header") and not parts:
+            continue
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "body"
+
+
+def pydantic_errors(errors: list[Any], prefix: str = "") -> list[dict[str, Any]]:
+    out = []
+    for err in errors:
+        field = loc_to_field(err.get("loc", ()))
+        if prefix:
+            field = prefix if field == "body" else f"{prefix}.{field}" if not field.startswith("[") else prefix + field
+        msg = str(err.get("msg", "invalid"))
+        out.append(field_error(field, msg[:300], str(err.get("type", "value_error"))))
+    return out
+
+
+def problem_response(status: int, title: str, detail: str, *, errors: list[dict[str, Any]] | None = None,
+                     headers: dict[str, str] | None = None, instance: str | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
+    return Response(dumps(body), status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HubError)
+    async def _hub(request: Request, exc: HubError) -> Response:
+        return problem_response(exc.status, exc.title, exc.detail, errors=exc.errors,
+                                headers=exc.headers, instance=request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = pydantic_errors(list(exc.errors()))
+        return problem_response(422, "Validation failed", "The request is not valid; see errors.",
+                                errors=errors, instance=request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}
+        return problem_response(exc.status_code, titles.get(exc.status_code, "Error"),
+                                str(exc.detail), headers=getattr(exc, "headers", None),
+                                instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(500, "Internal error", "Something went wrong on our side.")

@@ -1,0 +1,155 @@
+"""Recompute jobs from their postings: which posting supplies which field, open or closed.
+
+Precedence (best first): active before inactive; an employer partner posting its own
+vacancy with a verified credit code; universities and provincial platforms; national
+bodies and industry committees; recruitment agencies; then the freshest posting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from app.db import dialect_insert, is_sqlite
+from app.models import Job, Partner, Posting
+
+from .normalise import monthly
+
+JOBS = Job.__table__
+POSTINGS = Posting.__table__
+PARTNERS = Partner.__table__
+
+KIND_RANK = {"employer": 1, "university": 1, "provincial_platform": 1, "national": 2,
+             "industry_committee": 2, "recruiter": 3}
+FIELDS = ("title", "description", "job_type", "education", "industry", "salary", "headcount",
+          "posted_at", "apply_url", "locations", "majors", "tags")
+COMPARED = ("status", "employer_id", "canonical_posting_id", "title", "description", "job_type",
+            "education", "industry", "employer_type", "salary", "salary_min", "salary_max", "salary_period",
+            "headcount", "posted_at", "valid_through", "apply_url", "locations", "majors", "tags",
+            "field_sources")
+
+
+def precedence(member: dict[str, Any]) -> tuple[Any, ...]:
+    rank = KIND_RANK.get(member["kind"], 3)
+    if member["kind"] == "employer" and member["data"]["employer"]["credit_code_verified"]:
+        rank = 0
+    return (member["status"] != "active", rank, -member["updated_at"].timestamp(), member["id"])
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
+    """The canonical job row for a non-empty list of member postings."""
+    ordered = sorted(members, key=precedence)
+    best = ordered[0]
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name in FIELDS:
+        for m in ordered:
+            if not _empty(m["data"].get(name)):
+                values[name] = m["data"][name]
+                sources[name] = m["id"]
+                break
+        else:
+            values[name] = m["data"].get(name) if name in ("majors", "tags", "locations") else None
+    salary = values.pop("salary") or {}
+    active = [m for m in members if m["status"] == "active"]
+    valids = [m["valid_through"] for m in (active or members)]
+    posted = values.pop("posted_at")
+    return {
+        **values,
+        "majors": values["majors"] or [], "tags": values["tags"] or [],
+        "locations": values["locations"] or [],
+        "status": "open" if active else "closed",
+        "employer_id": best["employer_id"],
+        "employer_type": best["data"]["employer"]["type"],
+        "canonical_posting_id": best["id"],
+        "salary": salary or None,
+        "salary_min": salary.get("min"), "salary_max": salary.get("max"),
+        "salary_period": salary.get("period"),
+        "salary_month_min": monthly(salary.get("min"), salary.get("period")),
+        "salary_month_max": monthly(salary.get("max"), salary.get("period")),
+        "posted_at": datetime.fromisoformat(posted) if posted else None,
+        "valid_through": None if any(v is None for v in valids) else max(valids),
+        "first_seen_at": min(m["first_seen_at"] for m in members),
+        "field_sources": sources,
+    }
+
+
+def load_members(session: Session, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {j: [] for j in job_ids}
+    for i in range(0, len(job_ids), 500):
+        stmt = (
+            select(POSTINGS.c.id, POSTINGS.c.job_id, POSTINGS.c.status, POSTINGS.c.data,
+                   POSTINGS.c.updated_at, POSTINGS.c.first_seen_at, POSTINGS.c.valid_through,
+                   POSTINGS.c.employer_id, PARTNERS.c.kind)
+            .join(PARTNERS, PARTNERS.c.id == POSTINGS.c.partner_id)
+            .where(POSTINGS.c.job_id.in_(job_ids[i:i + 500]))
+        )
+        for row in session.execute(stmt).mappings():
+            out[row["job_id"]].append(dict(row))
+    return out
+
+
+def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tuple[str, str]]:
+    """Recompute ``job_ids`` from their postings; returns ``(job_id, op)`` for jobs that changed,
+    op being ``upsert`` for an open job and ``delete`` for one that closed."""
+    ids = sorted(job_ids)
+    if not ids:
+        return []
+    current = _lock_jobs(session, ids)
+    members = load_members(session, ids)
+    inserts, updates, ops = [], [], []
+    for job_id in ids:
+        old = current.get(job_id)
+        if not members[job_id]:
+            if old and old["status"] == "open":
+                updates.append({"id": job_id, "status": "closed", "updated_at": now,
+                                "version": old["version"] + 1})
+                ops.append((job_id, "delete"))
+            continue
+        row = build_job(members[job_id])
+        if old is None:
+            inserts.append({**row, "id": job_id, "updated_at": now, "version": 1})
+            if row["status"] == "open":
+                ops.append((job_id, "upsert"))
+        elif any(_differs(old[k], row[k]) for k in COMPARED):
+            updates.append({**row, "id": job_id, "updated_at": now, "version": old["version"] + 1})
+            if row["status"] == "open":
+                ops.append((job_id, "upsert"))
+            elif old["status"] == "open":
+                ops.append((job_id, "delete"))
+    if inserts:
+        session.execute(dialect_insert(session, JOBS), inserts)
+    _update_jobs(session, updates)
+    return ops
+
+
+def _differs(a: Any, b: Any) -> bool:
+    return a != b
+
+
+def _lock_jobs(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), 500):
+        stmt = select(*[JOBS.c[k] for k in (*COMPARED, "id", "version")]).where(
+            JOBS.c.id.in_(ids[i:i + 500])).order_by(JOBS.c.id)
+        if not is_sqlite(session):
+            stmt = stmt.with_for_update()
+        out.update({r["id"]: dict(r) for r in session.execute(stmt).mappings()})
+    return out
+
+
+def _update_jobs(session: Session, rows: list[dict[str, Any]]) -> None:
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in rows:
+        by_shape.setdefault(tuple(sorted(r)), []).append(r)
+    for keys, group in by_shape.items():
+        stmt = update(JOBS).where(JOBS.c.id == bindparam("k_id")).values(
+            {k: bindparam(f"k_{k}") for k in keys if k != "id"})
+        session.connection().execute(stmt, [{f"k_{k}": v for k, v in r.items()} for r in group])

@@ -1,0 +1,183 @@
+"""Turn a validated ``PostingIn`` into the hub's normalised posting document.
+
+The document is plain JSON (it is stored in ``postings.data`` and hashed to tell
+"unchanged" from "updated"); every later step reads it, never the raw input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import orjson
+
+from app.errors import field_error
+from app.normalize import (
+    clean_text,
+    is_valid_credit_code,
+    normalize_credit_code,
+    parse_education,
+    parse_employer_type,
+    parse_job_type,
+    parse_salary,
+    region_by_code,
+    resolve_location,
+)
+from app.schemas.posting import LocationIn, PostingIn, SalaryIn
+
+CHINA_TZ = timezone(timedelta(hours=8))
+MONTHLY_FACTOR = {"month": 1.0, "year": 1 / 12, "day": 21.75, "hour": 21.75 * 8}
+
+
+class NormaliseError(Exception):
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(e["message"] for e in errors))
+        self.errors = errors
+
+
+@dataclass(slots=True)
+class NormalPosting:
+    external_id: str
+    data: dict[str, Any]
+    raw: dict[str, Any]
+    content_hash: str
+    employer_key: str
+    posted_at: datetime | None
+    valid_through: datetime | None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # partners in China mean Beijing time when they say nothing
+        value = value.replace(tzinfo=CHINA_TZ)
+    return value.astimezone(timezone.utc)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _opt(value: str | None, *, multiline: bool = False) -> str | None:
+    if value is None:
+        return None
+    cleaned = clean_text(value, multiline=multiline)
+    return cleaned or None
+
+
+def _location(loc: LocationIn | str, index: int) -> dict[str, Any]:
+    where = f"locations[{index}]"
+    if isinstance(loc, str):
+        loc = LocationIn(city=loc)
+    address = _opt(loc.address)
+    region = None
+    if loc.region_code:
+        region = region_by_code(loc.region_code)
+        if region is None:
+            raise NormaliseError([field_error(f"{where}.region_code", f"unknown GB/T 2260 code {loc.region_code!r}")])
+    else:
+        text = "".join(clean_text(p) for p in (loc.province, loc.city, loc.district) if p)
+        if text:
+            region = resolve_location(text)
+        if region is None and address:
+            region = resolve_location(address)
+        if region is None:
+            raise NormaliseError([field_error(where, f"cannot find a place in China for {text or address!r}")])
+    return {
+        "region_code": region.code, "province": region.province, "city": region.city,
+        "district": region.district, "address": address,
+    }
+
+
+def _salary(value: SalaryIn | str | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, SalaryIn):
+        if value.min is not None and value.max is not None and value.min > value.max:
+            raise NormaliseError([field_error("salary", "min must not exceed max")])
+        raw: str | dict[str, Any] = value.model_dump()
+    else:
+        raw = clean_text(value)
+    try:
+        parsed = parse_salary(raw)
+    except ValueError as exc:
+        raise NormaliseError([field_error("salary", str(exc))]) from exc
+    if parsed is None:
+        return None
+    return {"min": parsed.min, "max": parsed.max, "period": parsed.period,
+            "negotiable": parsed.negotiable, "text": parsed.text}
+
+
+def _enum(field: str, value: str | None, parser: Any) -> str | None:
+    if value is None or not value.strip():
+        return None
+    result = parser(clean_text(value))
+    if result is None:
+        raise NormaliseError([field_error(field, f"unknown {field} {value!r}")])
+    return str(result)
+
+
+def monthly(amount: int | None, period: str | None) -> int | None:
+    if amount is None or period is None:
+        return None
+    return int(round(amount * MONTHLY_FACTOR[period]))
+
+
+def normalise(posting: PostingIn, raw: dict[str, Any]) -> NormalPosting:
+    """Normalise one posting; raises ``NormaliseError`` naming each bad field."""
+    errors: list[dict[str, Any]] = []
+    locations = []
+    for i, loc in enumerate(posting.locations):
+        try:
+            locations.append(_location(loc, i))
+        except NormaliseError as exc:
+            errors.extend(exc.errors)
+    values: dict[str, Any] = {}
+    for field, value, parser in (
+        ("job_type", posting.job_type, parse_job_type),
+        ("education", posting.education, parse_education),
+        ("employer.type", posting.employer.type, parse_employer_type),
+    ):
+        try:
+            values[field] = _enum(field, value, parser)
+        except NormaliseError as exc:
+            errors.extend(exc.errors)
+    try:
+        salary = _salary(posting.salary)
+    except NormaliseError as exc:
+        errors.extend(exc.errors)
+    if errors:
+        raise NormaliseError(errors)
+
+    name = clean_text(posting.employer.name)
+    code = normalize_credit_code(posting.employer.credit_code) if posting.employer.credit_code else None
+    verified = bool(code) and is_valid_credit_code(code)
+    posted_at, valid_through = _aware(posting.posted_at), _aware(posting.valid_through)
+    data: dict[str, Any] = {
+        "external_id": posting.external_id,
+        "title": clean_text(posting.title),
+        "employer": {"name": name, "credit_code": code or None, "credit_code_verified": verified,
+                     "type": values["employer.type"]},
+        "locations": locations,
+        "description": _opt(posting.description, multiline=True),
+        "job_type": values["job_type"],
+        "education": values["education"],
+        "majors": [m for m in (clean_text(x) for x in posting.majors) if m],
+        "industry": posting.industry.upper() if posting.industry else None,
+        "salary": salary,
+        "headcount": posting.headcount,
+        "posted_at": _iso(posted_at),
+        "valid_through": _iso(valid_through),
+        "apply_url": posting.apply_url,
+        "url": posting.url,
+        "tags": [t for t in (clean_text(x) for x in posting.tags) if t],
+    }
+    digest = hashlib.sha1(dumps_sorted(data)).hexdigest()
+    employer_key = f"cc:{code}" if verified else f"name:{name}"
+    return NormalPosting(posting.external_id, data, raw, digest, employer_key, posted_at, valid_through)
+
+
+def dumps_sorted(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)

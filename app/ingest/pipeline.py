@@ -1,0 +1,206 @@
+"""The one road in. Push handlers and feed workers call only these functions.
+
+``prepare`` (outside any transaction: parse and normalise, CPU only) then
+``store_batch`` (inside one write transaction: store postings → assign jobs →
+recompute jobs → index hooks → change log). A batch is all-or-nothing at the
+storage level because it is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import is_sqlite
+from app.errors import NotFound, pydantic_errors
+from app.models import Posting, new_id, utcnow
+from app.schemas.posting import PostingIn
+
+from . import metrics
+from .assign import JobAssigner, OwnJobAssigner, Work
+from .canonical import refresh_jobs
+from .changelog import append_changes
+from .normalise import NormalPosting, NormaliseError, normalise
+from .store import Existing, insert_new, lock_existing, update_postings, upsert_employers
+
+POSTINGS = Posting.__table__
+
+# Called with (session, job ids that changed) after jobs are recomputed, inside the
+# transaction: the search index registers here.
+JobHook = Callable[[Session, list[str]], None]
+JOB_HOOKS: list[JobHook] = []
+_assigner: list[JobAssigner] = [OwnJobAssigner()]
+
+
+def set_assigner(assigner: JobAssigner) -> None:
+    _assigner[0] = assigner
+
+
+@dataclass(slots=True)
+class Outcome:
+    external_id: str | None
+    status: str  # created | updated | unchanged | rejected
+    job_id: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"external_id": self.external_id, "status": self.status, "job_id": self.job_id,
+                "errors": self.errors}
+
+
+@dataclass(slots=True)
+class PartnerRef:
+    id: str
+    kind: str
+
+
+def parse(raw: Any) -> PostingIn:
+    return PostingIn.model_validate(raw)
+
+
+def prepare(raw: Any) -> NormalPosting | Outcome:
+    """Parse and normalise one posting, or the rejection that names each bad field."""
+    external_id = raw.get("external_id") if isinstance(raw, dict) else None
+    external_id = external_id if isinstance(external_id, str) else None
+    try:
+        posting = parse(raw)
+        return normalise(posting, raw)
+    except ValidationError as exc:
+        errors = pydantic_errors(exc.errors(include_url=False))
+    except NormaliseError as exc:
+        errors = exc.errors
+    for err in errors:
+        metrics.REJECTED.labels(reason=err["type"]).inc()
+    return Outcome(external_id, "rejected", None, errors)
+
+
+def _status_for(item: NormalPosting, now: datetime) -> str:
+    return "expired" if item.valid_through is not None and item.valid_through <= now else "active"
+
+
+def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPosting | Outcome],
+                now: datetime | None = None) -> list[Outcome]:
+    """Store prepared postings in the caller's transaction; outcomes in input order."""
+    now = now or utcnow()
+    items = [p for p in prepared if isinstance(p, NormalPosting)]
+    outcomes: dict[str, Outcome] = {}
+    if items:
+        employer_ids = upsert_employers(session, items, now)
+        existing = lock_existing(session, partner.id, [i.external_id for i in items])
+        new_rows = {i.external_id: _row(partner.id, i, employer_ids, now) for i in items
+                    if i.external_id not in existing}
+        inserted = _insert_assigned(session, partner, items, new_rows, employer_ids)
+        lost = [k for k in new_rows if k not in inserted]
+        if lost:  # another writer created them first: treat them as existing
+            existing.update(lock_existing(session, partner.id, lost))
+        work, changed, seen = [], [], []
+        for item in items:
+            if item.external_id in inserted:
+                outcomes[item.external_id] = Outcome(item.external_id, "created", new_rows[item.external_id]["job_id"])
+                continue
+            old = existing[item.external_id]
+            if old.content_hash == item.content_hash and old.status == _status_for(item, now):
+                seen.append({"id": old.id, "last_seen_at": now})
+                outcomes[item.external_id] = Outcome(item.external_id, "unchanged", old.job_id)
+                continue
+            row = _row(partner.id, item, employer_ids, now)
+            for key in ("first_seen_at", "partner_id", "external_id"):
+                row.pop(key)
+            row["id"] = old.id
+            changed.append(row)
+            work.append(_work(partner, old.id, item, employer_ids, False, old.job_id))
+            outcomes[item.external_id] = Outcome(item.external_id, "updated")
+        touched = _assign(session, work)
+        for w, row in zip(work, changed):
+            row["job_id"] = w.job_id
+            outcomes[w.external_id].job_id = w.job_id
+        touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
+        update_postings(session, changed)
+        update_postings(session, seen)
+        finish(session, touched, now)
+        for o in outcomes.values():
+            metrics.INGESTED.labels(status=o.status).inc()
+    return [p if isinstance(p, Outcome) else outcomes[p.external_id] for p in prepared]
+
+
+def finish(session: Session, job_ids: set[str], now: datetime) -> list[tuple[str, str]]:
+    """Recompute jobs, run index hooks and append the change log (the road's last steps)."""
+    ops = refresh_jobs(session, job_ids, now)
+    changed = sorted(job_ids)
+    for hook in JOB_HOOKS:
+        hook(session, changed)
+    append_changes(session, ops, now)
+    return ops
+
+
+def _assign(session: Session, work: list[Work]) -> set[str]:
+    """Ask the assigner for each posting's job; returns every job whose members changed."""
+    touched = _assigner[0].assign(session, work)
+    for w in work:
+        touched.add(w.job_id)  # type: ignore[arg-type]
+        if w.old_job_id:
+            touched.add(w.old_job_id)
+    return touched
+
+
+def _insert_assigned(session: Session, partner: PartnerRef, items: list[NormalPosting],
+                     new_rows: dict[str, dict[str, Any]], employer_ids: dict[str, str]) -> set[str]:
+    """Assign jobs to brand-new postings, then insert them with their ``job_id``."""
+    by_id = {i.external_id: i for i in items}
+    work = [_work(partner, row["id"], by_id[key], employer_ids, True, None) for key, row in new_rows.items()]
+    _assigner[0].assign(session, work)
+    for w in work:
+        new_rows[w.external_id]["job_id"] = w.job_id
+    return insert_new(session, list(new_rows.values()))
+
+
+def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now: datetime) -> dict[str, Any]:
+    return {
+        "id": new_id(), "partner_id": partner_id, "external_id": item.external_id, "job_id": None,
+        "employer_id": employer_ids[item.employer_key], "status": _status_for(item, now),
+        "title": item.data["title"], "content_hash": item.content_hash, "data": item.data,
+        "raw": item.raw, "url": item.data["url"], "posted_at": item.posted_at,
+        "valid_through": item.valid_through, "first_seen_at": now, "last_seen_at": now,
+        "updated_at": now,
+    }
+
+
+def _work(partner: PartnerRef, posting_id: str, item: NormalPosting, employer_ids: dict[str, str],
+          is_new: bool, old_job_id: str | None) -> Work:
+    return Work(posting_id, partner.id, partner.kind, item.external_id,
+                employer_ids[item.employer_key], item.data, is_new, old_job_id)
+
+
+def withdraw(session: Session, partner: PartnerRef, external_id: str, now: datetime | None = None) -> None:
+    """Withdraw a partner's posting; its job stays open while another source is active."""
+    now = now or utcnow()
+    found: Existing | None = lock_existing(session, partner.id, [external_id]).get(external_id)
+    if found is None:
+        raise NotFound(f"no posting {external_id!r}")
+    if found.status == "withdrawn":
+        return
+    update_postings(session, [{"id": found.id, "status": "withdrawn", "updated_at": now}])
+    if found.job_id:
+        finish(session, {found.job_id}, now)
+
+
+def expire_due(session: Session, now: datetime | None = None, limit: int = 5000) -> int:
+    """Mark postings whose ``valid_through`` has passed as expired; returns how many."""
+    now = now or utcnow()
+    stmt = (select(POSTINGS.c.id, POSTINGS.c.job_id)
+            .where(POSTINGS.c.status == "active", POSTINGS.c.valid_through <= now)
+            .order_by(POSTINGS.c.id).limit(limit))
+    if not is_sqlite(session):
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = session.execute(stmt).all()
+    if not rows:
+        return 0
+    update_postings(session, [{"id": r.id, "status": "expired", "updated_at": now} for r in rows])
+    finish(session, {r.job_id for r in rows if r.job_id}, now)
+    return len(rows)

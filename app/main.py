@@ -1,0 +1,54 @@
+"""create_app(): routers, middleware, lifespan. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.api import jobs, ops, partners, postings
+from app.config import Settings, get_settings
+from app.db import Database
+from app.errors import install_error_handlers
+from app.housekeeping import sweeper
+from app.jsonutil import ORJSONResponse
+from app.observability import RequestContextMiddleware
+from app.openapi import install_openapi
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None,
+               background: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(sweeper(app.state.db, settings)) if background else None
+        try:
+            yield
+        finally:
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if db is None:
+                app.state.db.dispose()
+
+    app = FastAPI(title="Hub 24365", version="1.0.0", lifespan=lifespan,
+                  default_response_class=ORJSONResponse,
+                  description="The national job-sharing hub for college graduates (24365).")
+    app.state.settings = settings
+    app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    for module in (ops, partners, postings, jobs):
+        app.include_router(module.router)
+    install_openapi(app)
+    return app
+
+
+def app_factory() -> Any:
+    """For ``uvicorn --factory app.main:app_factory``."""
+    return create_app()

@@ -1,0 +1,41 @@
+"""Apply Alembic migrations, the only way the schema is made (SQLite and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from app.db import make_engine, normalise_url
+
+ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+_LOCK_ID = 24365
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ALEMBIC_DIR))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate to ``revision``; concurrent callers (several API processes) take turns."""
+    engine = make_engine(normalise_url(url), pool_size=1)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _LOCK_ID})
+                conn.commit()
+            try:
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                conn.commit()
+            finally:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_ID})
+                    conn.commit()
+    finally:
+        engine.dispose()

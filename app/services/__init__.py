@@ -1,0 +1,1 @@
+"""Small query/command functions the routers and the CLI share (all SQL lives here)."""

@@ -1,0 +1,54 @@
+"""Partners and their API keys."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ApiKey, Partner, utcnow
+from app.security import generate_api_key, hash_api_key
+
+
+def create_partner(session: Session, *, name: str, kind: str, region_code: str | None,
+                   secret: str) -> tuple[Partner, str]:
+    partner = Partner(name=name, kind=kind, region_code=region_code)
+    session.add(partner)
+    session.flush()
+    key = issue_key(session, partner.id, secret)
+    return partner, key
+
+
+def issue_key(session: Session, partner_id: str, secret: str) -> str:
+    key, prefix = generate_api_key()
+    session.add(ApiKey(partner_id=partner_id, prefix=prefix, key_hash=hash_api_key(key, secret)))
+    session.flush()
+    return key
+
+
+def partner_for_key(session: Session, key: str, secret: str) -> Partner | None:
+    """The partner owning a live (not revoked) key, or None."""
+    row = session.execute(
+        select(Partner).join(ApiKey, ApiKey.partner_id == Partner.id)
+        .where(ApiKey.key_hash == hash_api_key(key, secret), ApiKey.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    return row
+
+
+def revoke_keys(session: Session, partner_id: str) -> int:
+    keys = session.execute(
+        select(ApiKey).where(ApiKey.partner_id == partner_id, ApiKey.revoked_at.is_(None))
+    ).scalars().all()
+    for k in keys:
+        k.revoked_at = utcnow()
+    return len(keys)
+
+
+def get_partner(session: Session, partner_id: str) -> Partner | None:
+    return session.get(Partner, partner_id)
+
+
+def list_partners(session: Session, *, after: str | None, limit: int) -> list[Partner]:
+    stmt = select(Partner).order_by(Partner.id).limit(limit)
+    if after:
+        stmt = stmt.where(Partner.id > after)
+    return list(session.execute(stmt).scalars())
