@@ -37,22 +37,26 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def _migrated(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
-    """A migrated database: a template SQLite file, or a fresh PostgreSQL database."""
+def _migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database: a template SQLite file, or a fresh PostgreSQL database
+    of this test process's own (dropped at the end)."""
     if not IS_PG:
         template = tmp_path_factory.mktemp("template") / "hub.db"
         upgrade(f"sqlite:///{template}")
-        return str(template)
+        yield str(template)
+        return
     url = make_url(normalise_url(PG_URL))
-    name = f"{url.database or 'hub'}_test_{worker_id}"
+    name = f"{url.database or 'hub'}_test_{os.getpid()}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     test_url = url.set(database=name).render_as_string(hide_password=False)
     upgrade(test_url)
-    return test_url
+    yield test_url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
