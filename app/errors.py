@@ -84,11 +84,18 @@ def field_error(loc: str, msg: str, type_: str = "value_error") -> dict[str, Any
     return {"field": loc, "message": msg, "type": type_}
 
 
+def _is_union_tag(item: Any) -> bool:
+    """Pydantic puts the union member's type name in ``loc`` (``SalaryIn``, ``str``, ``constrained-str``)."""
+    return isinstance(item, str) and (item[:1].isupper() or "[" in item or item in ("str", "constrained-str", "int"))
+
+
 def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     """``("body", "postings", 3, "title")`` → ``postings[3].title``."""
     parts: list[str] = []
     for item in loc:
         if item in ("body", "query", "path", "header") and not parts:
+            continue
+        if _is_union_tag(item):
             continue
         if isinstance(item, int):
             parts.append(f"[{item}]")
@@ -98,13 +105,17 @@ def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def pydantic_errors(errors: list[Any], prefix: str = "") -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
     for err in errors:
         field = loc_to_field(err.get("loc", ()))
         if prefix:
             field = prefix if field == "body" else f"{prefix}.{field}" if not field.startswith("[") else prefix + field
-        msg = str(err.get("msg", "invalid"))
-        out.append(field_error(field, msg[:300], str(err.get("type", "value_error"))))
+        msg = str(err.get("msg", "invalid"))[:300]
+        if (field, msg) in seen:
+            continue
+        seen.add((field, msg))
+        out.append(field_error(field, msg, str(err.get("type", "value_error"))))
     return out
 
 

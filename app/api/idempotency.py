@@ -38,10 +38,11 @@ def run_idempotent(db: Database, partner_id: str, key: str | None, digest: str, 
         stale = now - timedelta(hours=ttl_hours)
         session.execute(delete(TABLE).where(TABLE.c.partner_id == partner_id, TABLE.c.key == key,
                                             TABLE.c.created_at < stale))
-        ins = dialect_insert(session, TABLE).on_conflict_do_nothing(index_elements=["partner_id", "key"])
-        result = session.execute(ins, {"partner_id": partner_id, "key": key, "request_hash": digest,
-                                       "status_code": None, "response": None, "created_at": now})
-        if result.rowcount == 0:
+        ins = dialect_insert(session, TABLE).on_conflict_do_nothing(
+            index_elements=["partner_id", "key"]).returning(TABLE.c.key)
+        claimed = session.execute(ins, {"partner_id": partner_id, "key": key, "request_hash": digest,
+                                        "status_code": None, "response": None, "created_at": now}).first()
+        if claimed is None:
             stmt = select(TABLE.c.request_hash, TABLE.c.status_code, TABLE.c.response).where(
                 TABLE.c.partner_id == partner_id, TABLE.c.key == key)
             if not is_sqlite(session):
