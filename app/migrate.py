@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -10,13 +11,19 @@ from sqlalchemy import text
 
 from app.db import make_engine, normalise_url
 
-ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+def _alembic_dir() -> Path:
+    """The migration scripts: next to the source tree, or in the working folder (the Docker image)."""
+    for candidate in (os.environ.get("HUB_ALEMBIC_DIR"), Path(__file__).resolve().parent.parent / "alembic",
+                      Path.cwd() / "alembic"):
+        if candidate and (Path(candidate) / "env.py").is_file():
+            return Path(candidate)
+    raise RuntimeError("cannot find the alembic/ migrations folder; set HUB_ALEMBIC_DIR")
 _LOCK_ID = 24365
 
 
 def alembic_config() -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(ALEMBIC_DIR))
+    cfg.set_main_option("script_location", str(_alembic_dir()))
     return cfg
 
 

@@ -64,7 +64,7 @@ async def push_batch(request: Request, partner: PartnerDep, db: DbDep, settings:
     ref = PartnerRef(partner.id, partner.kind)
 
     def work() -> tuple[int, Any]:
-        prepared = [prepare(item) for item in items]
+        prepared = [prepare(item, partner.region_code) for item in items]
         return run_idempotent(
             db, partner.id, idempotency_key, request_hash("POST", request.url.path, raw),
             settings.idempotency_ttl_hours,
@@ -99,7 +99,7 @@ async def put_posting(external_id: ExternalId, request: Request, partner: Partne
         return run_idempotent(db, partner.id, idempotency_key, request_hash("PUT", request.url.path, raw),
                               settings.idempotency_ttl_hours, handler)
 
-    prepared = await run_in_threadpool(prepare, body)
+    prepared = await run_in_threadpool(prepare, body, partner.region_code)
     status, payload = await run_in_threadpool(work)
     return ORJSONResponse(payload, status_code=status)
 

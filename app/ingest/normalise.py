@@ -15,6 +15,7 @@ import orjson
 
 from app.errors import field_error
 from app.normalize import (
+    ancestors,
     clean_text,
     is_valid_credit_code,
     normalize_credit_code,
@@ -67,7 +68,18 @@ def _opt(value: str | None, *, multiline: bool = False) -> str | None:
     return cleaned or None
 
 
-def _location(loc: LocationIn | str, index: int) -> dict[str, Any]:
+def _resolve(text: str, hint: str | None) -> Any:
+    """Resolve place text; an ambiguous name (南山区, 朝阳区) is read inside the partner's region."""
+    region = resolve_location(text)
+    if region is None and hint and (near := region_by_code(hint)) is not None:
+        prefix = near.province + (near.city or "" if near.city != near.province else "")
+        region = resolve_location(prefix + text)
+        if region is not None and region.code in ancestors(hint):
+            return None  # the text itself named nothing
+    return region
+
+
+def _location(loc: LocationIn | str, index: int, hint: str | None = None) -> dict[str, Any]:
     where = f"locations[{index}]"
     if isinstance(loc, str):
         loc = LocationIn(city=loc)
@@ -80,9 +92,9 @@ def _location(loc: LocationIn | str, index: int) -> dict[str, Any]:
     else:
         text = "".join(clean_text(p) for p in (loc.province, loc.city, loc.district) if p)
         if text:
-            region = resolve_location(text)
+            region = _resolve(text, hint)
         if region is None and address:
-            region = resolve_location(address)
+            region = _resolve(address, hint)
         if region is None:
             raise NormaliseError([field_error(where, f"cannot find a place in China for {text or address!r}")])
     return {
@@ -125,13 +137,15 @@ def monthly(amount: int | None, period: str | None) -> int | None:
     return int(round(amount * MONTHLY_FACTOR[period]))
 
 
-def normalise(posting: PostingIn, raw: dict[str, Any]) -> NormalPosting:
-    """Normalise one posting; raises ``NormaliseError`` naming each bad field."""
+def normalise(posting: PostingIn, raw: dict[str, Any], region_hint: str | None = None) -> NormalPosting:
+    """Normalise one posting; raises ``NormaliseError`` naming each bad field.
+
+    ``region_hint`` (the partner's region) settles place names that exist in several cities."""
     errors: list[dict[str, Any]] = []
     locations = []
     for i, loc in enumerate(posting.locations):
         try:
-            locations.append(_location(loc, i))
+            locations.append(_location(loc, i, region_hint))
         except NormaliseError as exc:
             errors.extend(exc.errors)
     values: dict[str, Any] = {}

@@ -64,13 +64,15 @@ def parse(raw: Any) -> PostingIn:
     return PostingIn.model_validate(raw)
 
 
-def prepare(raw: Any) -> NormalPosting | Outcome:
-    """Parse and normalise one posting, or the rejection that names each bad field."""
+def prepare(raw: Any, region_hint: str | None = None) -> NormalPosting | Outcome:
+    """Parse and normalise one posting, or the rejection that names each bad field.
+
+    ``region_hint`` is the partner's region code, used to settle ambiguous place names."""
     external_id = raw.get("external_id") if isinstance(raw, dict) else None
     external_id = external_id if isinstance(external_id, str) else None
     try:
         posting = parse(raw)
-        return normalise(posting, raw)
+        return normalise(posting, raw, region_hint)
     except ValidationError as exc:
         errors = pydantic_errors(exc.errors(include_url=False))
     except NormaliseError as exc:

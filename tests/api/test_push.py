@@ -125,3 +125,16 @@ def test_jobs_list_pages_with_cursor(client: TestClient, partner: tuple[str, str
         if not cursor:
             break
     assert len(seen) == len(set(seen)) == 5
+
+
+def test_ambiguous_district_is_read_inside_the_partners_region(client: TestClient, make_partner: Any) -> None:
+    _, shenzhen = make_partner("university", region_code="440300")
+    _, national = make_partner("recruiter")
+    ok = client.put("/api/v1/postings/NS", json=make_posting("NS", locations=["南山区"]), headers=auth(shenzhen))
+    assert ok.status_code == 201 and ok.json()["posting"]["locations"][0]["region_code"] == "440305"
+    # Without a region, 南山区 (深圳 or 鹤岗) is ambiguous: a clear 422, not a guess.
+    amb = client.put("/api/v1/postings/NS", json=make_posting("NS", locations=["南山区"]), headers=auth(national))
+    assert amb.status_code == 422 and amb.json()["errors"][0]["field"] == "locations[0]"
+    # Junk text is not rescued by the partner's region.
+    junk = client.put("/api/v1/postings/J", json=make_posting("J", locations=["火星基地"]), headers=auth(shenzhen))
+    assert junk.status_code == 422

@@ -1,0 +1,71 @@
+"""Concurrent writers: one posting per key, no 5xx, no deadlock, no 'database is locked'."""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import IS_PG, auth, make_posting
+
+
+@pytest.mark.skipif(not IS_PG, reason="the 50-way race is a PostgreSQL test (SQLite serialises writers)")
+def test_fifty_concurrent_pushes_of_one_posting_store_exactly_one(live_server: Any, partner: tuple[str, str], db: Any) -> None:
+    _, key = partner
+
+    def push(i: int) -> int:
+        with httpx.Client(base_url=live_server.url, timeout=60) as c:
+            if i % 2:
+                return c.put("/api/v1/postings/RACE", json=make_posting("RACE"), headers=auth(key)).status_code
+            return c.post("/api/v1/postings/batch", json={"postings": [make_posting("RACE")]}, headers=auth(key)).status_code
+
+    with ThreadPoolExecutor(50) as pool:
+        codes = list(pool.map(push, range(50)))
+    assert all(c in (200, 201) for c in codes), codes
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM postings")).scalar() == 1
+        assert s.execute(text("SELECT count(*) FROM jobs")).scalar() == 1
+
+
+def test_overlapping_batches_in_different_orders_do_not_deadlock(live_server: Any, partner: tuple[str, str], db: Any) -> None:
+    _, key = partner
+    ids = [f"O{i:03d}" for i in range(60)]
+
+    def push(seed: int) -> list[str]:
+        order = ids[:]
+        random.Random(seed).shuffle(order)
+        with httpx.Client(base_url=live_server.url, timeout=60) as c:
+            resp = c.post("/api/v1/postings/batch", json={"postings": [make_posting(x, headcount=seed) for x in order]},
+                          headers=auth(key))
+            assert resp.status_code == 200, resp.text
+            return [r["status"] for r in resp.json()["results"]]
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(push, range(8)))
+    assert all(s in ("created", "updated") for r in results for s in r)
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM postings")).scalar() == 60
+
+
+def test_eight_concurrent_writers_get_no_database_errors(live_server: Any, make_partner: Any, db: Any) -> None:
+    keys = [make_partner("university")[1] for _ in range(8)]
+
+    def writer(i: int) -> list[int]:
+        codes = []
+        with httpx.Client(base_url=live_server.url, timeout=120) as c:
+            for round_ in range(5):
+                batch = [make_posting(f"W{i}-{round_}-{n}") for n in range(40)]
+                resp = c.post("/api/v1/postings/batch", json={"postings": batch}, headers=auth(keys[i]))
+                codes.append(resp.status_code)
+                assert "locked" not in resp.text
+        return codes
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = [c for cs in pool.map(writer, range(8)) for c in cs]
+    assert codes == [200] * 40
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM postings")).scalar() == 8 * 5 * 40

@@ -1,0 +1,63 @@
+"""Expiry of postings past valid_through, and the `hub` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.housekeeping import sweep_once
+from app.ingest.pipeline import expire_due
+from tests.conftest import auth, make_posting
+
+
+def test_posting_past_valid_through_expires_and_its_job_closes(client: TestClient, partner: tuple[str, str],
+                                                                db: Any, settings: Any) -> None:
+    _, key = partner
+    soon = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    job_id = client.put("/api/v1/postings/E", json=make_posting("E", valid_through=soon), headers=auth(key)).json()["job_id"]
+    assert client.get(f"/api/v1/jobs/{job_id}").json()["status"] == "open"
+    with db.write() as s:
+        assert expire_due(s, datetime.now(timezone.utc) + timedelta(hours=2)) == 1
+    assert client.get("/api/v1/postings/E", headers=auth(key)).json()["status"] == "expired"
+    job = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "closed" and job["sources"][0]["status"] == "expired"
+    assert sweep_once(db, settings)["expired"] == 0
+
+
+def test_posting_already_past_valid_through_is_stored_expired(client: TestClient, partner: tuple[str, str]) -> None:
+    _, key = partner
+    resp = client.put("/api/v1/postings/OLD", json=make_posting("OLD", valid_through="2020-01-01T00:00:00+08:00"),
+                      headers=auth(key))
+    assert resp.status_code == 201 and resp.json()["status"] == "expired"
+
+
+def test_naive_times_are_read_as_beijing_time(client: TestClient, partner: tuple[str, str]) -> None:
+    _, key = partner
+    resp = client.put("/api/v1/postings/TZ", json=make_posting("TZ", posted_at="2026-05-09T09:00:00"), headers=auth(key))
+    assert resp.json()["posting"]["posted_at"] == "2026-05-09T01:00:00+00:00"
+
+
+def test_hub_partner_create_prints_id_and_key(settings: Any) -> None:
+    env = {"HUB_DATABASE_URL": settings.database_url, "HUB_SECRET_KEY": settings.secret_key, "PATH": ""}
+    out = subprocess.run([sys.executable, "-m", "app.cli", "partner", "create", "--name", "清华大学",
+                          "--kind", "university", "--region", "110000"], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert body["api_key"].startswith("hub_") and body["name"] == "清华大学" and body["id"]
+    bad = subprocess.run([sys.executable, "-m", "app.cli", "partner", "create", "--name", "x", "--kind", "alien"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "kind" in bad.stderr
+
+
+def test_hub_migrate_is_repeatable(settings: Any) -> None:
+    env = {"HUB_DATABASE_URL": settings.database_url, "PATH": ""}
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-m", "app.cli", "migrate"], env=env, capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 0, out.stderr
