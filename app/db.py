@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -28,15 +29,20 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
+    common: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=pool_size
+            url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=pool_size, **common
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **common)
 
 
 def _configure_sqlite(engine: Engine) -> None:

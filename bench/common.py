@@ -1,0 +1,124 @@
+"""Shared bench helpers: real-shaped postings, a hub server subprocess, its memory."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "data" / "real"
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432"
+
+
+def real_rows() -> list[dict[str, Any]]:
+    """The real scraped postings, both files, as contract-shaped postings (raw partner forms)."""
+    out: list[dict[str, Any]] = []
+    with (REAL / "zhilian_shenzhen_java.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["jobName"].strip() and r["companyName"].strip():
+                out.append({"title": r["jobName"].strip(), "employer": {"name": r["companyName"].strip()},
+                            "locations": [r["location"]], "salary": r["salary"], "education": r["edu"] or None,
+                            "description": r["deatil"].strip() or None, "url": r["jobUrl"].replace("http://", "https://")})
+    with (REAL / "zhilian_sample.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r.get("title") and r.get("company"):
+                out.append({"title": r["title"].strip(), "employer": {"name": r["company"].strip()},
+                            "locations": [r["address"].strip()], "salary": r["salary"].strip(),
+                            "education": r["education"].strip() or None,
+                            "description": (r["requirements"] or "").strip()[:3000] or None, "url": r["url"]})
+    return [{k: v for k, v in row.items() if v is not None} for row in out]
+
+
+def postings(n: int, seed: int = 24365, prefix: str = "B") -> Iterator[dict[str, Any]]:
+    """``n`` distinct real-shaped postings: real rows with their own ids and a varied headcount."""
+    rows = real_rows()
+    rng = random.Random(seed)
+    for i in range(n):
+        row = dict(rows[i % len(rows)])
+        row["external_id"] = f"{prefix}{i:07d}"
+        row["headcount"] = rng.randint(1, 30)
+        yield row
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def database_url(backend: str, name: str, tmp: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / (name + '.db')}"
+    import psycopg
+
+    with psycopg.connect(f"{PG_DEFAULT}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_DEFAULT}/{name}"
+
+
+class Hub:
+    """``hub serve`` in a subprocess on a free port."""
+
+    def __init__(self, url: str, *, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_ADMIN_TOKEN": "bench-admin-token-0123456789",
+                    "HUB_LOG_LEVEL": "WARNING", **(env or {})}
+        subprocess.run([sys.executable, "-m", "app.cli", "migrate"], env=self.env, cwd=ROOT, check=True,
+                       capture_output=True)
+        self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--no-migrate", "--port",
+                                      str(self.port), "--workers", str(workers)], env=self.env, cwd=ROOT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(self.base + "/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("hub did not start")
+
+    def admin(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.env['HUB_ADMIN_TOKEN']}"}
+
+    def partner(self, kind: str = "recruiter", name: str | None = None) -> str:
+        resp = httpx.post(self.base + "/api/v1/partners", json={"name": name or f"bench-{kind}-{time.time_ns()}",
+                                                                "kind": kind}, headers=self.admin())
+        resp.raise_for_status()
+        return str(resp.json()["api_key"])
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its children (uvicorn workers), in MB."""
+        pids = [self.proc.pid]
+        try:
+            pids += [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+        except OSError:
+            pass
+        total = 0
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except OSError:
+                pass
+        return total / 1024
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()

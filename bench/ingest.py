@@ -1,0 +1,99 @@
+"""Push N real-shaped postings through HTTP in batches and print postings/s and server memory.
+
+    .venv/bin/python bench/ingest.py --backend sqlite --count 100000
+    .venv/bin/python bench/ingest.py --backend postgres --count 100000 --clients 2
+
+Reads ../shared/data/real/ (run by hand, never in CI). Prints one figure per
+tenth of the run so a reader can see whether throughput and memory stay flat as
+the store grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from pathlib import Path
+from queue import Queue
+
+import httpx
+
+from common import Hub, database_url, postings
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--count", type=int, default=100_000)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--clients", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--prefill", type=int, default=0, help="postings stored before timing starts")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url(args.backend, "hub_bench_ingest", Path(tmp))
+        hub = Hub(url, workers=args.workers)
+        try:
+            run(hub, args)
+        finally:
+            hub.stop()
+
+
+def push_all(hub: Hub, key: str, items: list[dict], batch: int, clients: int) -> dict[str, int]:
+    queue: Queue[list[dict] | None] = Queue()
+    for i in range(0, len(items), batch):
+        queue.put(items[i:i + batch])
+    counts: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def worker() -> None:
+        with httpx.Client(base_url=hub.base, timeout=300, headers={"Authorization": f"Bearer {key}"}) as c:
+            while (chunk := queue.get()) is not None:
+                resp = c.post("/api/v1/postings/batch", json={"postings": chunk})
+                resp.raise_for_status()
+                with lock:
+                    for r in resp.json()["results"]:
+                        counts[r["status"]] = counts.get(r["status"], 0) + 1
+
+    for _ in range(clients):
+        queue.put(None)
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return counts
+
+
+def run(hub: Hub, args: argparse.Namespace) -> None:
+    key = hub.partner("recruiter")
+    if args.prefill:
+        t0 = time.perf_counter()
+        push_all(hub, key, list(postings(args.prefill, prefix="P")), args.batch, args.clients)
+        print(f"prefill: {args.prefill} postings in {time.perf_counter() - t0:.1f}s")
+    items = list(postings(args.count))
+    print(f"backend={args.backend} count={args.count} batch={args.batch} clients={args.clients} "
+          f"workers={args.workers} prefill={args.prefill}")
+    print(f"server RSS before: {hub.rss_mb():.0f} MB")
+    tenth = max(len(items) // 10, args.batch)
+    total_counts: dict[str, int] = {}
+    start = time.perf_counter()
+    peak = 0.0
+    for i in range(0, len(items), tenth):
+        t0 = time.perf_counter()
+        counts = push_all(hub, key, items[i:i + tenth], args.batch, args.clients)
+        dt = time.perf_counter() - t0
+        for k, v in counts.items():
+            total_counts[k] = total_counts.get(k, 0) + v
+        rss = hub.rss_mb()
+        peak = max(peak, rss)
+        print(f"  {i + tenth:>8} stored: {tenth / dt:7.0f} postings/s, server RSS {rss:.0f} MB")
+    elapsed = time.perf_counter() - start
+    print(f"TOTAL {len(items)} postings in {elapsed:.1f}s = {len(items) / elapsed:.0f} postings/s; "
+          f"peak server RSS {peak:.0f} MB; outcomes {total_counts}")
+
+
+if __name__ == "__main__":
+    main()
