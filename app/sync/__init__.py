@@ -1,0 +1,1 @@
+"""Partner feed synchronisation: safe fetching and feed parsing (database-free)."""

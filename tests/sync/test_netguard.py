@@ -1,0 +1,89 @@
+"""check_url: schemes, credentials and every kind of non-public address."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from app.sync.fetch import UnsafeURLError, check_url, is_public_address
+from app.sync.netguard import ResolveError
+
+REFUSED = [
+    "http://127.0.0.1/", "http://localhost:8080/feed", "http://[::1]/",
+    "http://10.1.2.3/", "http://172.16.0.1/", "http://192.168.1.1/",
+    "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://[fc00::1]/",
+    "http://[fd12:3456::1]/", "http://224.0.0.1/", "http://[ff02::1]/", "http://240.0.0.1/",
+    "http://0.0.0.0/", "http://[::]/", "http://100.64.0.1/", "http://100.127.255.254/",
+    "http://[::ffff:127.0.0.1]/", "http://[::ffff:169.254.169.254]/",
+    "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:7f00:1::]/",
+    "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/", "http://127.1/",
+    "http://0/", "http://017700000001/", "http://0x7f000001/",
+]
+
+
+@pytest.mark.parametrize("url", REFUSED)
+def test_non_public_addresses_are_refused(url: str) -> None:
+    with pytest.raises(UnsafeURLError) as caught:
+        check_url(url, allow_private=False)
+    assert caught.value.error_class == "unsafe_url"
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/feed.xml", "file:///etc/passwd",
+                                 "gopher://example.com/", "javascript:alert(1)", "//example.com/"])
+def test_other_schemes_are_refused(url: str) -> None:
+    with pytest.raises(UnsafeURLError):
+        check_url(url, allow_private=True)
+
+
+@pytest.mark.parametrize("url", ["http://user:pass@example.com/", "http://user@example.com/",
+                                 "https://:secret@example.com/"])
+def test_credentials_are_refused(url: str) -> None:
+    with pytest.raises(UnsafeURLError, match="credentials"):
+        check_url(url, allow_private=True)
+
+
+def test_public_addresses_pass() -> None:
+    check_url("http://8.8.8.8/feed.json", allow_private=False)
+    check_url("https://[2001:4860:4860::8888]/", allow_private=False)
+
+
+def test_allow_private_allows_anything_resolvable() -> None:
+    check_url("http://127.0.0.1:8000/", allow_private=True)
+    check_url("http://10.0.0.1/", allow_private=True)
+    with pytest.raises(ResolveError):
+        check_url("http://no-such-host.invalid/", allow_private=True)
+
+
+def test_every_answer_is_checked() -> None:
+    """One private answer among public ones is enough to refuse."""
+    def resolver(host: str, port: int) -> list[str]:
+        return ["93.184.216.34", "10.0.0.5"]
+    with pytest.raises(UnsafeURLError, match="10.0.0.5"):
+        check_url("http://mixed.example/", allow_private=False, resolver=resolver)
+
+
+def test_is_allowed_predicate_replaces_the_default() -> None:
+    def resolver(host: str, port: int) -> list[str]:
+        return ["10.8.0.7"]
+    check_url("http://intranet.partner/", allow_private=False, resolver=resolver,
+              is_allowed=lambda host, address: host == "intranet.partner")
+    with pytest.raises(UnsafeURLError):
+        check_url("http://other.partner/", allow_private=False, resolver=resolver,
+                  is_allowed=lambda host, address: host == "intranet.partner")
+
+
+def test_resolver_garbage_is_refused() -> None:
+    with pytest.raises(UnsafeURLError):
+        check_url("http://x.example/", allow_private=False, resolver=lambda h, p: ["not-an-ip"])
+    with pytest.raises(ResolveError):
+        check_url("http://x.example/", allow_private=False, resolver=lambda h, p: [])
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("1.1.1.1", True), ("100.63.255.255", True), ("100.64.0.0", False), ("192.0.2.1", False),
+    ("198.18.0.1", False), ("255.255.255.255", False), ("2606:4700::1111", True),
+    ("::ffff:8.8.8.8", True), ("::ffff:192.168.0.1", False), ("2001:db8::1", False),
+])
+def test_is_public_address(address: str, public: bool) -> None:
+    assert is_public_address(ipaddress.ip_address(address)) is public
