@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Seconds between housekeeping sweeps (expiry, idempotency purge) in `hub serve`.
     sweep_interval_s: float = 60.0
     db_pool_size: int = 10
+    # The change log keeps every change this long, then only the latest per job (0: forever).
+    changes_retention_days: int = 30
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":

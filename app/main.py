@@ -9,7 +9,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.api import jobs, ops, partners, postings
+from app import web
+from app.api import changes, dedup, exports, jobs, ops, partners, postings, webhooks
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import install_error_handlers
@@ -43,8 +44,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
-    for module in (ops, partners, postings, jobs):
+    for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup):
         app.include_router(module.router)
+    web.install(app)
     install_openapi(app)
     return app
 

@@ -1,8 +1,18 @@
 """Recompute jobs from their postings: which posting supplies which field, open or closed.
 
-Precedence (best first): active before inactive; an employer partner posting its own
-vacancy with a verified credit code; universities and provincial platforms; national
-bodies and industry committees; recruitment agencies; then the freshest posting.
+Precedence (best first), per field, among the postings that have a value for it:
+
+1. active before withdrawn or expired;
+2. an employer partner posting its own vacancy with a verified credit code (rank 0);
+3. universities, provincial platforms and employer partners without a verified code (1);
+4. national bodies and industry committees (2);
+5. recruitment agencies and anything else (3);
+6. the fresher posting (the one whose content changed last) before the staler one.
+
+One exception: descriptions are often cut short, so when the winner's description is the
+beginning of another member's, the longer text is taken. ``field_sources`` records which
+posting supplied each field (and ``employer``). The job's representative for dedup
+(``job_signatures``) is kept in step here, in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +24,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.db import dialect_insert, is_sqlite
+from app.dedup.queries import sync_signatures
+from app.dedup.signature import Signature, from_job
 from app.models import Job, Partner, Posting
 
 from .normalise import monthly
@@ -57,6 +69,11 @@ def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
                 break
         else:
             values[name] = m["data"].get(name) if name in ("majors", "tags", "locations") else None
+    if values["description"]:
+        fuller = _fuller(values["description"], ordered)
+        if fuller is not None:
+            values["description"], sources["description"] = fuller["data"]["description"], fuller["id"]
+    sources["employer"] = best["id"]
     salary = values.pop("salary") or {}
     active = [m for m in members if m["status"] == "active"]
     valids = [m["valid_through"] for m in (active or members)]
@@ -79,6 +96,20 @@ def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
         "first_seen_at": min(m["first_seen_at"] for m in members),
         "field_sources": sources,
     }
+
+
+def _fuller(text: str, ordered: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The member whose description continues ``text`` (cut short, maybe ending in "..."), if any."""
+    stem = text.rstrip(" .…。")
+    if len(stem) < 10:
+        return None
+    longest = None
+    for m in ordered:
+        other = m["data"].get("description") or ""
+        if len(other) > len(text) and other.startswith(stem) and (longest is None or len(other) > len(
+                longest["data"]["description"])):
+            longest = m
+    return longest
 
 
 def load_members(session: Session, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -105,8 +136,10 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tup
     current = _lock_jobs(session, ids)
     members = load_members(session, ids)
     inserts, updates, ops = [], [], []
+    reps: dict[str, tuple[Signature | None, str | None]] = {}
     for job_id in ids:
         old = current.get(job_id)
+        reps[job_id] = (None, None)
         if not members[job_id]:
             if old and old["status"] == "open":
                 updates.append({"id": job_id, "status": "closed", "updated_at": now,
@@ -114,6 +147,9 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tup
                 ops.append((job_id, "delete"))
             continue
         row = build_job(members[job_id])
+        if row["status"] == "open":
+            canonical = next(m for m in members[job_id] if m["id"] == row["canonical_posting_id"])
+            reps[job_id] = (from_job(row, canonical["data"]), row["canonical_posting_id"])
         if old is None:
             inserts.append({**row, "id": job_id, "updated_at": now, "version": 1})
             if row["status"] == "open":
@@ -127,6 +163,7 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tup
     if inserts:
         session.execute(dialect_insert(session, JOBS), inserts)
     _update_jobs(session, updates)
+    sync_signatures(session, reps, now)
     return ops
 
 

@@ -3,30 +3,86 @@
 The writer takes the ``changes`` counter row as its very last step. The row lock is
 held until commit, so a later writer gets higher numbers only after this one has
 committed: a reader paging by ``seq`` can never skip a row that commits late.
+(PostgreSQL releases a transaction's locks only after it is visible to new snapshots,
+so any snapshot that sees seq N also sees every seq below N. SQLite runs one writer
+at a time.) Everything else, reading the jobs' subscription keys included, happens
+before the counter is taken, so the lock is held for two statements only.
+
+Each row also records the job's subscription ``scope`` (its regions with their
+ancestors, industry and job type) and its ``prior`` scope, from the job's previous
+change, so a filtered reader can tell that a job left its slice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Change, Counter
+from app.models import Change, Counter, Job
+from app.normalize import ancestors
 
 CHANGES = Change.__table__
 COUNTERS = Counter.__table__
+JOBS = Job.__table__
+_CHUNK = 500
+
+
+def scope_of(locations: Iterable[dict[str, Any]] | None, industry: str | None, job_type: str | None) -> str:
+    """The keys a subscription filter matches on, as ``" r:440305 r:440300 r:440000 i:I t:full_time "``."""
+    keys: list[str] = []
+    for loc in locations or ():
+        code = loc.get("region_code") if isinstance(loc, dict) else None
+        if code:
+            keys.extend(f"r:{c}" for c in ancestors(code) if f"r:{c}" not in keys)
+    if industry:
+        keys.append(f"i:{industry}")
+    if job_type:
+        keys.append(f"t:{job_type}")
+    return " " + " ".join(keys) + " "
+
+
+def _current_scopes(session: Session, ids: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        rows = session.execute(select(JOBS.c.id, JOBS.c.locations, JOBS.c.industry, JOBS.c.job_type)
+                               .where(JOBS.c.id.in_(ids[i:i + _CHUNK])))
+        out.update({r.id: scope_of(r.locations, r.industry, r.job_type) for r in rows})
+    return out
+
+
+def _last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
+    """Each job's scope as its latest change left it (the job rows are locked, so it is final)."""
+    out: dict[str, str | None] = {}
+    for i in range(0, len(ids), _CHUNK):
+        latest = (select(func.max(CHANGES.c.seq)).where(CHANGES.c.job_id.in_(ids[i:i + _CHUNK]))
+                  .group_by(CHANGES.c.job_id))
+        rows = session.execute(select(CHANGES.c.job_id, CHANGES.c.scope).where(CHANGES.c.seq.in_(latest)))
+        out.update({r.job_id: r.scope for r in rows})
+    return out
 
 
 def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime) -> None:
+    """Append ``(job_id, op)`` rows; call as the transaction's last write."""
     if not ops:
         return
+    ids = sorted({job_id for job_id, _ in ops})
+    scopes = _current_scopes(session, ids)
+    prior = _last_scopes(session, ids)
+    rows = []
+    for job_id, op in ops:
+        scope = scopes.get(job_id, " ")
+        rows.append({"job_id": job_id, "op": op, "created_at": now, "scope": scope, "prior": prior.get(job_id)})
+        prior[job_id] = scope
+    # The counter row lock, held to commit, is what orders seq by commit: take it last.
     top = session.execute(
         update(COUNTERS).where(COUNTERS.c.name == "changes")
-        .values(value=COUNTERS.c.value + len(ops)).returning(COUNTERS.c.value)
+        .values(value=COUNTERS.c.value + len(rows)).returning(COUNTERS.c.value)
     ).scalar_one()
-    first = top - len(ops) + 1
-    session.execute(CHANGES.insert(), [
-        {"seq": first + i, "job_id": job_id, "op": op, "created_at": now}
-        for i, (job_id, op) in enumerate(ops)
-    ])
+    first = top - len(rows) + 1
+    for i, row in enumerate(rows):
+        row["seq"] = first + i
+    session.execute(CHANGES.insert(), rows)

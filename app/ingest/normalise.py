@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from app.dedup.names import employer_name_key
 from app.errors import field_error
 from app.normalize import (
     ancestors,
@@ -189,7 +190,8 @@ def normalise(posting: PostingIn, raw: dict[str, Any], region_hint: str | None =
         "tags": [t for t in (clean_text(x) for x in posting.tags) if t],
     }
     digest = hashlib.sha1(dumps_sorted(data)).hexdigest()
-    employer_key = f"cc:{code}" if verified else f"name:{name}"
+    # Employer identity: the verified credit code, else the normalised name (app.dedup.names).
+    employer_key = f"cc:{code}" if verified else f"name:{employer_name_key(name) or name}"
     return NormalPosting(posting.external_id, data, raw, digest, employer_key, posted_at, valid_through)
 
 

@@ -18,12 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import is_sqlite
+from app.dedup.assigner import DedupAssigner
 from app.errors import NotFound, pydantic_errors
 from app.models import Posting, new_id, utcnow
 from app.schemas.posting import PostingIn
+from app.search.index import index_jobs
 
 from . import metrics
-from .assign import JobAssigner, OwnJobAssigner, Work
+from .assign import JobAssigner, Work
 from .canonical import refresh_jobs
 from .changelog import append_changes
 from .normalise import NormalPosting, NormaliseError, normalise
@@ -34,8 +36,8 @@ POSTINGS = Posting.__table__
 # Called with (session, job ids that changed) after jobs are recomputed, inside the
 # transaction: the search index registers here.
 JobHook = Callable[[Session, list[str]], None]
-JOB_HOOKS: list[JobHook] = []
-_assigner: list[JobAssigner] = [OwnJobAssigner()]
+JOB_HOOKS: list[JobHook] = [index_jobs]
+_assigner: list[JobAssigner] = [DedupAssigner()]  # app.dedup: cross-source deduplication
 
 
 def set_assigner(assigner: JobAssigner) -> None:

@@ -10,11 +10,13 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.db import dialect_insert, is_sqlite
-from app.models import Employer, Posting, new_id
+from app.dedup.employers import resolve_employers
+from app.dedup.queries import lock_blocks
+from app.dedup.signature import lock_keys
+from app.models import Posting
 
 from .normalise import NormalPosting
 
-EMPLOYERS = Employer.__table__
 POSTINGS = Posting.__table__
 
 
@@ -28,32 +30,15 @@ class Existing:
 
 
 def upsert_employers(session: Session, items: list[NormalPosting], now: datetime) -> dict[str, str]:
-    """Find or create the employers named in ``items``; returns identity key → employer id."""
-    rows: dict[str, dict[str, Any]] = {}
-    for item in items:
-        emp = item.data["employer"]
-        rows.setdefault(item.employer_key, {
-            "id": new_id(), "identity_key": item.employer_key, "name": emp["name"],
-            "credit_code": emp["credit_code"], "credit_code_verified": emp["credit_code_verified"],
-            "type": emp["type"], "created_at": now, "updated_at": now,
-        })
-    keys = sorted(rows)
-    found = _employer_ids(session, keys)
-    missing = [rows[k] for k in keys if k not in found]
-    if missing:
-        stmt = dialect_insert(session, EMPLOYERS).on_conflict_do_nothing(index_elements=["identity_key"])
-        session.execute(stmt, missing)
-        found.update(_employer_ids(session, [r["identity_key"] for r in missing]))
+    """Find or create the employers named in ``items`` (and record their name variants);
+    returns identity key → employer id.
+
+    This is the first step of the road and sees the whole batch, so dedup takes its block
+    locks here: once, in sorted order, before any other lock (see ``app.dedup.queries``).
+    """
+    found = resolve_employers(session, items, now)
+    lock_blocks(session, (k for item in items for k in lock_keys(found[item.employer_key], item.data)))
     return found
-
-
-def _employer_ids(session: Session, keys: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for chunk in _chunks(keys, 500):
-        out.update(dict(session.execute(
-            select(EMPLOYERS.c.identity_key, EMPLOYERS.c.id).where(EMPLOYERS.c.identity_key.in_(chunk))
-        ).all()))
-    return out
 
 
 def lock_existing(session: Session, partner_id: str, external_ids: list[str]) -> dict[str, Existing]:
@@ -83,12 +68,17 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
         # SQLite writers are serialised (BEGIN IMMEDIATE), so nobody can have raced us.
         session.execute(dialect_insert(session, POSTINGS), rows)
         return {r["external_id"] for r in rows}
-    stmt = dialect_insert(session, POSTINGS).on_conflict_do_nothing(
-        index_elements=["partner_id", "external_id"]
-    ).returning(POSTINGS.c.external_id)
+    # executemany without RETURNING runs in psycopg's pipeline mode (far faster than a
+    # multi-row INSERT … RETURNING); then the ids tell which rows are ours.
+    stmt = dialect_insert(session, POSTINGS).on_conflict_do_nothing(index_elements=["partner_id", "external_id"])
+    session.execute(stmt, rows)
+    ours = {r["external_id"]: r["id"] for r in rows}
     inserted: set[str] = set()
-    for chunk in _chunks(rows, 500):
-        inserted.update(session.execute(stmt, chunk).scalars().all())
+    partner_id = rows[0]["partner_id"]
+    for chunk in _chunks(sorted(ours), 500):
+        found = session.execute(select(POSTINGS.c.external_id, POSTINGS.c.id).where(
+            POSTINGS.c.partner_id == partner_id, POSTINGS.c.external_id.in_(chunk)))
+        inserted.update(ext for ext, pid in found if ours[ext] == pid)
     return inserted
 
 

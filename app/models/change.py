@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
@@ -21,6 +21,11 @@ class Change(Base):
     job_id: Mapped[str] = mapped_column(String(32), index=True)
     op: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Subscription keys (regions with ancestors, industry, job type) of the job as this
+    # change left it, and as the job's previous change left it: a filtered reader sends
+    # ``delete`` when a job moves out of its slice (see ``app.services.changes``).
+    scope: Mapped[str | None] = mapped_column(Text, nullable=True)
+    prior: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Counter(Base):

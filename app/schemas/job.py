@@ -67,4 +67,6 @@ class JobList(StrictModel):
     items: list[JobOut]
     next_cursor: str | None
     total: int | None
+    # True when more jobs match than ``total`` (the count stops at 10,000).
+    total_capped: bool = False
     facets: dict[str, dict[str, int]] = {}
