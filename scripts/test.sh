@@ -14,6 +14,12 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null
 fi
 
+# axe-core for the accessibility check, from the npm registry (pinned by package-lock.json).
+if [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  echo "== installing axe-core (npm ci)"
+  npm ci --prefix tests/e2e --no-audit --no-fund >/dev/null
+fi
+
 status=0
 if [ "$which_dbs" != postgres ]; then
   echo "== test suite on SQLite"

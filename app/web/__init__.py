@@ -1,0 +1,17 @@
+"""The students' pages: server-rendered search, job and employer pages (``web.install(app)``)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from .errors import install_page_errors
+from .routes import router
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and their friendly error pages (after the API's error handlers)."""
+    app.include_router(router)
+    install_page_errors(app)
+
+
+__all__ = ["install", "router"]

@@ -1,0 +1,139 @@
+"""The students' pages: search, a job, an employer, the fairs, and the static files."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pydantic
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.api.deps import DbDep, SettingsDep
+from app.db import Database
+from app.errors import HubError
+from app.search.service import SearchParams, SearchResult, query_terms, search_jobs
+from app.services.jobs import get_job
+
+from . import filters
+from .assets import LONG, SHORT, assets
+from .data import get_employer
+from .labels import SORT
+from .query import PageInvalid, PageQuery, parse_query
+from .render import SECURITY_HEADERS, error_page, page
+from .view import job_posting_ld
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+
+
+def _invalid(exc: Exception) -> Response:
+    if isinstance(exc, PageInvalid):
+        errors = exc.errors
+    elif isinstance(exc, pydantic.ValidationError):
+        errors = [(".".join(map(str, e["loc"])) or "query", e["msg"]) for e in exc.errors()]
+    else:
+        errors = [(e.get("field", "query"), e.get("message", "")) for e in getattr(exc, "errors", None) or []]
+    return error_page(422, "搜索条件有误", "链接里有无法识别的搜索条件，请检查后重试，或重新开始搜索。",
+                      errors=errors)
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def _search(db: Database, secret: str, **params: Any) -> SearchResult:
+    with db.read() as session:
+        return search_jobs(session, SearchParams(**params), secret=secret)
+
+
+def _empty_suggestions(query: PageQuery, chips: list[filters.Chip]) -> list[tuple[str, str]]:
+    """Ways to loosen a search that found nothing, most specific first."""
+    out = [(f"去掉「{c.label}」", c.remove_url) for c in chips]
+    if query.q and query.has_filters():
+        out.append((f"只搜索「{query.q}」，不加筛选", PageQuery(q=query.q, sort=query.sort).url()))
+    if query.q:
+        out.append(("不用关键词，只按筛选条件查看", query.url(q=None)))
+    if len(chips) > 1:
+        out.append(("清除所有筛选", PageQuery(q=query.q).url()))
+    return out
+
+
+@router.get("/")
+def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+    start = time.perf_counter()
+    try:
+        query = parse_query(request.query_params)
+        result = _search(db, settings.secret_key, q=query.q, region=list(query.region),
+                         industry=list(query.industry), education=list(query.education),
+                         job_type=list(query.job_type), employer_type=list(query.employer_type),
+                         salary_min=query.salary_min, posted_since=query.since(), sort=query.sort,
+                         limit=PAGE_SIZE, cursor=query.cursor, facets=list(filters.FACETS))
+    except (PageInvalid, pydantic.ValidationError, HubError) as exc:
+        if isinstance(exc, HubError) and exc.status != 422:
+            raise
+        return _invalid(exc)
+    chips = filters.chips(query)
+    context: dict[str, Any] = {
+        "query": query, "result": result, "terms": query_terms(query.q) if query.q else [],
+        "groups": filters.choice_groups(query, result.facets), "picker": filters.region_picker(query, result.facets),
+        "chips": chips, "salary_choices": filters.salary_choices(query.salary_min),
+        "within_choices": filters.posted_within_choices(query.posted_within), "sorts": SORT,
+        "next_url": query.next_url(result.next_cursor) if result.next_cursor else None,
+        "prev_url": query.prev_url(), "suggestions": _empty_suggestions(query, chips),
+    }
+    return page("search.html", data_ms=_ms(start), **context)
+
+
+@router.get("/jobs/{job_id}")
+def job_page(job_id: str, request: Request, db: DbDep) -> Response:
+    job, start = None, time.perf_counter()
+    if len(job_id) <= 64 and job_id.isascii() and job_id.isalnum():
+        with db.read() as session:
+            job = get_job(session, job_id)
+    if job is None:
+        return error_page(404, "职位不存在", "这个职位不存在，或已被发布方删除。可以回到搜索页看看其他职位。")
+    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, str(request.url.replace(query=""))))
+
+
+@router.get("/employers/{employer_id}")
+def employer_page(employer_id: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
+    employer, start = None, time.perf_counter()
+    if len(employer_id) <= 64 and employer_id.isascii() and employer_id.isalnum():
+        with db.read() as session:
+            employer = get_employer(session, employer_id)
+    if employer is None:
+        return error_page(404, "单位不存在", "没有找到这个用人单位。")
+    path = f"/employers/{employer.id}"
+    try:
+        query = parse_query(request.query_params, paging_only=True)
+        result = _search(db, settings.secret_key, employer_id=employer.id, status="open", sort="newest",
+                         limit=PAGE_SIZE, cursor=query.cursor)
+    except (PageInvalid, pydantic.ValidationError, HubError) as exc:
+        if isinstance(exc, HubError) and exc.status != 422:
+            raise
+        return _invalid(exc)
+    return page("employer.html", data_ms=_ms(start), employer=employer, result=result, query=query, terms=[],
+                next_url=query.next_url(result.next_cursor, path) if result.next_cursor else None,
+                prev_url=query.prev_url(path))
+
+
+@router.get("/fairs")
+def fairs_page() -> Response:
+    return page("fairs.html")
+
+
+@router.get("/static/{name}")
+def static_file(name: str, request: Request) -> Response:
+    asset = assets().get(name)
+    if asset is None:
+        return Response(b"not found", status_code=404, media_type="text/plain",
+                        headers={"X-Content-Type-Options": "nosniff"})
+    headers = {**SECURITY_HEADERS, "Cache-Control": LONG if name == asset.hashed else SHORT,
+               "ETag": asset.etag, "Vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == asset.etag:
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if asset.gzipped and "gzip" in request.headers.get("accept-encoding", ""):
+        body, headers["Content-Encoding"] = asset.gzipped, "gzip"
+    return Response(body, media_type=asset.media_type, headers=headers)
