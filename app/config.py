@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     max_batch: int = 1000
     idempotency_ttl_hours: int = 48
     sync_allow_private: bool = False
+    # Feed sync (app/sync): body cap per page, overall deadline per fetch, a worker's lease
+    # on a source while it runs, how many sources one worker runs at once, pages per run.
+    sync_max_bytes: int = 200 * 1024 * 1024
+    sync_deadline_s: float = 120.0
+    sync_lease_s: float = 300.0
+    sync_concurrency: int = 4
+    sync_max_pages: int = 500
     # Seconds between housekeeping sweeps (expiry, idempotency purge) in `hub serve`.
     sweep_interval_s: float = 60.0
     db_pool_size: int = 10

@@ -10,24 +10,29 @@ before the counter is taken, so the lock is held for two statements only.
 
 Each row also records the job's subscription ``scope`` (its regions with their
 ancestors, industry and job type) and its ``prior`` scope, from the job's previous
-change, so a filtered reader can tell that a job left its slice.
+change, so a filtered reader can tell that a job left its slice. And the job's document
+is rendered once, here, into ``job_documents``: the feed sends it without rendering again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Change, Counter, Job
+from app.db import dialect_insert
+from app.jsonutil import dumps
+from app.models import Change, Counter, Job, JobDocument
 from app.normalize import ancestors
+from app.services.jobs import render_jobs
 
-CHANGES = Change.__table__
-COUNTERS = Counter.__table__
-JOBS = Job.__table__
+CHANGES = cast(Table, Change.__table__)
+COUNTERS = cast(Table, Counter.__table__)
+JOBS = cast(Table, Job.__table__)
+DOCS = cast(Table, JobDocument.__table__)
 _CHUNK = 500
 
 
@@ -45,13 +50,21 @@ def scope_of(locations: Iterable[dict[str, Any]] | None, industry: str | None, j
     return " " + " ".join(keys) + " "
 
 
-def _current_scopes(session: Session, ids: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _store_documents(session: Session, ids: list[str], now: datetime) -> dict[str, str]:
+    """Render the jobs' documents into ``job_documents``; returns each job's scope."""
+    scopes: dict[str, str] = {}
     for i in range(0, len(ids), _CHUNK):
-        rows = session.execute(select(JOBS.c.id, JOBS.c.locations, JOBS.c.industry, JOBS.c.job_type)
-                               .where(JOBS.c.id.in_(ids[i:i + _CHUNK])))
-        out.update({r.id: scope_of(r.locations, r.industry, r.job_type) for r in rows})
-    return out
+        jobs = list(session.execute(select(JOBS).where(JOBS.c.id.in_(ids[i:i + _CHUNK])).order_by(JOBS.c.id)))
+        rows = []
+        for job, doc in zip(jobs, render_jobs(session, jobs), strict=True):  # type: ignore[arg-type]
+            scopes[job.id] = scope_of(job.locations, job.industry, job.job_type)
+            rows.append({"job_id": job.id, "version": job.version, "status": job.status,
+                         "scope": scopes[job.id], "body": dumps(doc), "updated_at": now})
+        if rows:
+            stmt = dialect_insert(session, DOCS)
+            session.execute(stmt.on_conflict_do_update(index_elements=["job_id"], set_={
+                k: stmt.excluded[k] for k in ("version", "status", "scope", "body", "updated_at")}), rows)
+    return scopes
 
 
 def _last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
@@ -70,7 +83,7 @@ def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime) 
     if not ops:
         return
     ids = sorted({job_id for job_id, _ in ops})
-    scopes = _current_scopes(session, ids)
+    scopes = _store_documents(session, ids, now)
     prior = _last_scopes(session, ids)
     rows = []
     for job_id, op in ops:

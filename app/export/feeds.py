@@ -1,0 +1,87 @@
+"""RSS 2.0 and Atom 1.0 feeds of a search, so a student or a career office can subscribe
+to "本科, 广东, 计算机" in any feed reader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from .jsonld import INDUSTRY
+
+EDUCATION = {"any": "学历不限", "secondary": "中专/高中", "associate": "大专", "bachelor": "本科",
+             "master": "硕士", "doctorate": "博士"}
+PERIOD = {"month": "月", "year": "年", "day": "天", "hour": "小时"}
+
+
+def _when(doc: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(doc.get("posted_at") or doc["first_seen_at"]).astimezone(UTC)
+
+
+def _place(doc: dict[str, Any]) -> str:
+    places = [loc.get("city") or loc.get("province") or "" for loc in doc.get("locations") or []]
+    return "、".join(dict.fromkeys(p for p in places if p))
+
+
+def _salary(doc: dict[str, Any]) -> str:
+    s = doc.get("salary") or {}
+    if s.get("min") is None and s.get("max") is None:
+        return "面议" if s.get("negotiable") else ""
+    span = "-".join(str(v) for v in (s.get("min"), s.get("max")) if v is not None)
+    return f"{span}元/{PERIOD.get(s.get('period') or 'month', '月')}"
+
+
+def item_title(doc: dict[str, Any]) -> str:
+    place = _place(doc)
+    return f"{doc['title']} — {doc['employer']['name']}" + (f"（{place}）" if place else "")
+
+
+def item_summary(doc: dict[str, Any]) -> str:
+    parts = [_place(doc), _salary(doc), EDUCATION.get(doc.get("education") or "", ""),
+             INDUSTRY.get(doc.get("industry") or "", ""), "、".join(doc.get("majors") or [])]
+    head = " · ".join(p for p in parts if p)
+    body = (doc.get("description") or "")[:500]
+    return f"{head}\n{body}".strip()
+
+
+def rss(docs: Iterable[dict[str, Any]], *, title: str, link: str, self_url: str, page_url: str) -> bytes:
+    """RSS 2.0; ``page_url`` holds ``{id}``, replaced by each job's id."""
+    items = []
+    for doc in docs:
+        url = page_url.replace("{id}", doc["id"])
+        items.append(
+            "<item>"
+            f"<title>{escape(item_title(doc))}</title><link>{escape(url)}</link>"
+            f"<guid isPermaLink=\"false\">{escape(doc['id'])}</guid>"
+            f"<pubDate>{format_datetime(_when(doc), usegmt=True)}</pubDate>"
+            f"<description>{escape(item_summary(doc))}</description>"
+            + (f"<category>{escape(INDUSTRY[doc['industry']])}</category>" if doc.get("industry") in INDUSTRY else "")
+            + "</item>")
+    head = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+            f"<title>{escape(title)}</title><link>{escape(link)}</link>"
+            f"<description>{escape(title)}</description><language>zh-cn</language>"
+            f"<atom:link href={quoteattr(self_url)} rel=\"self\" type=\"application/rss+xml\"/>")
+    return (head + "".join(items) + "</channel></rss>").encode()
+
+
+def atom(docs: Iterable[dict[str, Any]], *, title: str, link: str, self_url: str, page_url: str) -> bytes:
+    """Atom 1.0, same content as ``rss``."""
+    docs = list(docs)
+    updated = max((datetime.fromisoformat(d["updated_at"]) for d in docs), default=datetime.now(UTC))
+    entries = []
+    for doc in docs:
+        url = page_url.replace("{id}", doc["id"])
+        entries.append(
+            "<entry>"
+            f"<title>{escape(item_title(doc))}</title><link href={quoteattr(url)}/>"
+            f"<id>urn:hub24365:job:{escape(doc['id'])}</id>"
+            f"<published>{_when(doc).isoformat()}</published><updated>{escape(doc['updated_at'])}</updated>"
+            f"<author><name>{escape(doc['employer']['name'])}</name></author>"
+            f"<summary>{escape(item_summary(doc))}</summary></entry>")
+    head = ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">'
+            f"<title>{escape(title)}</title><id>{escape(self_url)}</id><updated>{updated.isoformat()}</updated>"
+            f"<link href={quoteattr(link)}/><link rel=\"self\" href={quoteattr(self_url)}/>")
+    return (head + "".join(entries) + "</feed>").encode()
