@@ -1,4 +1,5 @@
-"""Periodic upkeep run by every API process: expire postings, purge old idempotency keys.
+"""Periodic upkeep run by every API process: expire postings, purge old idempotency keys,
+prune the change log past its retention.
 
 Each sweep is idempotent and row-locked (SKIP LOCKED on PostgreSQL), so several
 processes running it at once do no harm and no work twice.
@@ -15,6 +16,7 @@ from app.api.idempotency import purge_expired
 from app.config import Settings
 from app.db import Database
 from app.ingest.pipeline import expire_due
+from app.services.changes import prune_expired
 
 log = logging.getLogger("hub.housekeeping")
 
@@ -29,7 +31,8 @@ def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
             break
     with db.write() as session:
         purged = purge_expired(session, settings.idempotency_ttl_hours)
-    return {"expired": expired, "idempotency_purged": purged}
+    pruned = prune_expired(db, settings)
+    return {"expired": expired, "idempotency_purged": purged, "changes_pruned": pruned}
 
 
 async def sweeper(db: Database, settings: Settings) -> None:
