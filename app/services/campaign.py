@@ -1,0 +1,83 @@
+"""Shared pieces of the campaign services: region keys, Beijing days, job-id checks, keyset cursors."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from app.cursor import decode_cursor, encode_cursor
+from app.errors import ValidationFailed, field_error
+from app.models import Job
+from app.normalize import ancestors
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def region_keys(code: str | None) -> str:
+    """``" 440305 440300 440000 "``: the code and its ancestors, for ``LIKE '% 440000 %'`` filters."""
+    codes = ancestors(code) if code else []
+    return " " + " ".join(codes) + " " if codes else " "
+
+
+def in_region(column: Any, code: str) -> ColumnElement[bool]:
+    """Rows whose ``region_keys`` column lies inside ``code`` (itself, or a city/province above)."""
+    return column.like(f"% {code} %")  # type: ignore[no-any-return]
+
+
+def beijing_day(day: date) -> tuple[datetime, datetime]:
+    """The UTC bounds ``[start, end)`` of a Beijing calendar day."""
+    start = datetime.combine(day, time(), BEIJING)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def today_in_beijing(now: datetime) -> date:
+    return now.astimezone(BEIJING).date()
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def check_job_ids(session: Session, job_ids: list[str], field: str = "job_ids",
+                  *, open_only: bool = False) -> list[str]:
+    """The ids without repeats, in order; a 422 naming ``job_ids[i]`` for each unknown (or closed) one."""
+    unique = list(dict.fromkeys(job_ids))
+    found: dict[str, str] = {}
+    for i in range(0, len(unique), 500):
+        found.update(dict(session.execute(  # type: ignore[arg-type]
+            select(Job.id, Job.status).where(Job.id.in_(unique[i:i + 500]))).all()))
+    errors = []
+    for i, job_id in enumerate(job_ids):
+        if job_id not in found:
+            errors.append(field_error(f"{field}[{i}]", f"no job with id {job_id[:64]!r}", "not_found"))
+        elif open_only and found[job_id] != "open":
+            errors.append(field_error(f"{field}[{i}]", "the job is closed", "closed"))
+    if errors:
+        raise ValidationFailed("Some jobs are not known to the hub; see errors.", errors=errors)
+    return unique
+
+
+def cursor_key(cursor: str | None, secret: str, kind: str) -> tuple[str, str] | None:
+    """A keyset position ``(sort value, id)`` from an opaque cursor made by ``make_cursor``."""
+    if not cursor:
+        return None
+    value = decode_cursor(cursor, secret)
+    if not (isinstance(value, dict) and value.get("t") == kind and isinstance(value.get("k"), list)
+            and len(value["k"]) == 2 and all(isinstance(v, str) for v in value["k"])):
+        raise ValidationFailed("The cursor is not valid.", errors=[field_error("cursor", "not a cursor of this list")])
+    return value["k"][0], value["k"][1]
+
+
+def make_cursor(kind: str, sort_value: str, row_id: str, secret: str) -> str:
+    return encode_cursor({"t": kind, "k": [sort_value, row_id]}, secret)
+
+
+def parse_ts(value: str) -> datetime:
+    """A cursor's stored timestamp (cursors are signed, so this only fails on our own bugs)."""
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed("The cursor is not valid.", errors=[field_error("cursor", "bad position")]) from None
