@@ -151,6 +151,16 @@ def make_posting(external_id: str = "JOB-1", **overrides: Any) -> dict[str, Any]
     return posting
 
 
+def distinct_posting(i: int, **overrides: Any) -> dict[str, Any]:
+    """The i-th of up to ~360 postings that are surely different vacancies: each in another city."""
+    from app.normalize import all_regions
+
+    cities = [r.code for r in all_regions() if r.level == "city" and r.code != r.province_code]
+    posting = make_posting(f"V{i:05d}", locations=[{"region_code": cities[i % len(cities)]}])
+    posting.update(overrides)
+    return posting
+
+
 class LiveServer:
     """The app served by uvicorn on a loopback port, in a thread (for concurrency tests)."""
 

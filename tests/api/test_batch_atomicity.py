@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from tests.conftest import make_posting
+from tests.conftest import distinct_posting
 
 SCRIPT = textwrap.dedent("""
     import json, os, signal, sys
@@ -39,7 +39,7 @@ def test_killed_mid_batch_stores_none_then_a_clean_run_stores_all(tmp_path: Path
                                                                    settings: Any, db: Any) -> None:
     partner_id, _ = partner
     batch = tmp_path / "batch.json"
-    batch.write_text(json.dumps([make_posting(f"K{i}") for i in range(300)]), encoding="utf-8")
+    batch.write_text(json.dumps([distinct_posting(i) for i in range(300)]), encoding="utf-8")
     script = tmp_path / "crash.py"
     script.write_text(SCRIPT, encoding="utf-8")
     root = Path(__file__).resolve().parents[2]

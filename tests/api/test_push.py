@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import auth, make_posting
+from tests.conftest import auth, distinct_posting, make_posting
 
 
 def push(client: TestClient, key: str, *postings: dict[str, Any], **headers: str) -> Any:
@@ -31,11 +31,12 @@ def test_batch_creates_postings_and_jobs_in_input_order(client: TestClient, part
 
 def test_repushing_same_posting_is_unchanged_and_changed_one_is_updated(client: TestClient, partner: tuple[str, str]) -> None:
     _, key = partner
-    first = push(client, key, make_posting("A"), make_posting("B")).json()["results"]
-    second = push(client, key, make_posting("A"), make_posting("B", title="高级Java工程师")).json()["results"]
+    a, b = distinct_posting(0, external_id="A"), distinct_posting(1, external_id="B")
+    first = push(client, key, a, b).json()["results"]
+    second = push(client, key, a, {**b, "headcount": 99}).json()["results"]
     assert [r["status"] for r in second] == ["unchanged", "updated"]
     assert [r["job_id"] for r in second] == [r["job_id"] for r in first]
-    assert client.get(f"/api/v1/jobs/{second[1]['job_id']}").json()["title"] == "高级Java工程师"
+    assert client.get(f"/api/v1/jobs/{second[1]['job_id']}").json()["headcount"] == 99
 
 
 def test_one_bad_posting_rejects_only_itself_naming_fields(client: TestClient, partner: tuple[str, str]) -> None:
@@ -101,8 +102,8 @@ def test_withdraw_closes_a_job_whose_only_source_is_gone(client: TestClient, par
 
 def test_invalid_credit_code_is_kept_but_unverified(client: TestClient, partner: tuple[str, str]) -> None:
     _, key = partner
-    good = make_posting("CC1", employer={"name": "某公司", "credit_code": "91350100M000100Y43"})
-    bad = make_posting("CC2", employer={"name": "某公司", "credit_code": "91350100M000100Y44"})
+    good = distinct_posting(0, external_id="CC1", employer={"name": "某公司", "credit_code": "91350100M000100Y43"})
+    bad = distinct_posting(1, external_id="CC2", employer={"name": "某公司", "credit_code": "91350100M000100Y44"})
     results = push(client, key, good, bad).json()["results"]
     assert [r["status"] for r in results] == ["created", "created"]
     one = client.get(f"/api/v1/jobs/{results[0]['job_id']}").json()["employer"]
@@ -113,7 +114,7 @@ def test_invalid_credit_code_is_kept_but_unverified(client: TestClient, partner:
 
 def test_jobs_list_pages_with_cursor(client: TestClient, partner: tuple[str, str]) -> None:
     _, key = partner
-    push(client, key, *[make_posting(f"L{i}") for i in range(5)])
+    push(client, key, *[distinct_posting(i) for i in range(5)])
     seen, cursor = [], None
     while True:
         params: dict[str, Any] = {"limit": 2}
