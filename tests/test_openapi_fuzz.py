@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from tests.conftest import ADMIN, auth, make_posting
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-FUZZ = settings(max_examples=12, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=5, deadline=None, derandomize=True,
                 suppress_health_check=list(HealthCheck))
 
 
