@@ -17,22 +17,23 @@ posting supplied each field (and ``employer``). The job's representative for ded
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.db import dialect_insert, is_sqlite
-from app.dedup.queries import sync_signatures
-from app.dedup.signature import Signature, from_job
+from app.dedup.queries import Wanted, load_signatures, sync_signatures
+from app.dedup.signature import from_job
 from app.models import Job, Partner, Posting
 
 from .normalise import monthly
 
-JOBS = Job.__table__
-POSTINGS = Posting.__table__
-PARTNERS = Partner.__table__
+JOBS = cast(Table, Job.__table__)
+POSTINGS = cast(Table, Posting.__table__)
+PARTNERS = cast(Table, Partner.__table__)
 
 KIND_RANK = {"employer": 1, "university": 1, "provincial_platform": 1, "national": 2,
              "industry_committee": 2, "recruiter": 3}
@@ -69,6 +70,8 @@ def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
                 break
         else:
             values[name] = m["data"].get(name) if name in ("majors", "tags", "locations") else None
+    if values["locations"]:
+        values["locations"] = _refined(values["locations"], ordered)
     if values["description"]:
         fuller = _fuller(values["description"], ordered)
         if fuller is not None:
@@ -96,6 +99,19 @@ def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
         "first_seen_at": min(m["first_seen_at"] for m in members),
         "field_sources": sources,
     }
+
+
+def _refined(locations: list[dict[str, Any]], ordered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """City-level locations made as precise as a member names them (深圳 → 深圳福田区), so the job
+    and its dedup representative do not stay vague enough to accept every district."""
+    out = []
+    for loc in locations:
+        if not loc.get("district") and loc.get("city"):
+            loc = next((other for m in ordered for other in m["data"].get("locations") or []
+                        if other.get("district") and other.get("city") == loc["city"]
+                        and other.get("province") == loc.get("province")), loc)
+        out.append(loc)
+    return out
 
 
 def _fuller(text: str, ordered: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -135,11 +151,13 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tup
         return []
     current = _lock_jobs(session, ids)
     members = load_members(session, ids)
+    stored = load_signatures(session, ids)
     inserts, updates, ops = [], [], []
-    reps: dict[str, tuple[Signature | None, str | None]] = {}
+    reps: Wanted = {}
     for job_id in ids:
         old = current.get(job_id)
-        reps[job_id] = (None, None)
+        digest = members_digest(members[job_id])
+        reps[job_id] = (None, None, digest)
         if not members[job_id]:
             if old and old["status"] == "open":
                 updates.append({"id": job_id, "status": "closed", "updated_at": now,
@@ -149,12 +167,14 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tup
         row = build_job(members[job_id])
         if row["status"] == "open":
             canonical = next(m for m in members[job_id] if m["id"] == row["canonical_posting_id"])
-            reps[job_id] = (from_job(row, canonical["data"]), row["canonical_posting_id"])
+            reps[job_id] = (from_job(row, canonical["data"]), row["canonical_posting_id"], digest)
+        # Sources are part of the job too: a posting joining, leaving or withdrawn changes it.
+        moved = job_id in stored and stored[job_id].members != digest
         if old is None:
             inserts.append({**row, "id": job_id, "updated_at": now, "version": 1})
             if row["status"] == "open":
                 ops.append((job_id, "upsert"))
-        elif any(_differs(old[k], row[k]) for k in COMPARED):
+        elif moved or any(_differs(old[k], row[k]) for k in COMPARED):
             updates.append({**row, "id": job_id, "updated_at": now, "version": old["version"] + 1})
             if row["status"] == "open":
                 ops.append((job_id, "upsert"))
@@ -163,8 +183,14 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tup
     if inserts:
         session.execute(dialect_insert(session, JOBS), inserts)
     _update_jobs(session, updates)
-    sync_signatures(session, reps, now)
+    sync_signatures(session, reps, stored, now)
     return ops
+
+
+def members_digest(members: list[dict[str, Any]]) -> str:
+    """A short digest of which postings a job has and their statuses."""
+    text = ",".join(sorted(f"{m['id']}:{m['status']}" for m in members))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def _differs(a: Any, b: Any) -> bool:

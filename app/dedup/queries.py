@@ -1,0 +1,176 @@
+"""Dedup's SQL: one statement per step per batch, whatever the batch size (chunked IN lists).
+
+Nothing is cached in the process: candidates come from the ``job_blocks`` index on
+every batch, so memory stays bounded however many jobs the hub holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+from app.db import dialect_insert, is_sqlite
+from app.models import Job, JobBlock, JobSignature, PostingMatch, PostingOverride
+
+from .signature import DESC_RAW_CHARS, Signature, blocks, from_stored, stored_fields
+
+SIGS = cast(Table, JobSignature.__table__)
+BLOCKS = cast(Table, JobBlock.__table__)
+JOBS = cast(Table, Job.__table__)
+MATCHES = cast(Table, PostingMatch.__table__)
+OVERRIDES = cast(Table, PostingOverride.__table__)
+CHUNK = 1000
+LOCK_CLASS = 24366  # advisory lock namespace (two-int form) for dedup buckets
+LOCK_BUCKETS = 128  # bounded: PostgreSQL's shared lock table is small
+
+
+def chunks(seq: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+def lock_blocks(session: Session, keys: Iterable[int]) -> None:
+    """Serialise concurrent writers that could open the same job (PostgreSQL; SQLite writers are
+    serialised already). Keys fold into a few buckets, taken in sorted order: no deadlocks, and
+    at most ``LOCK_BUCKETS`` locks however large the batch."""
+    if is_sqlite(session):
+        return
+    buckets = sorted({k % LOCK_BUCKETS for k in keys})
+    if buckets:
+        session.execute(text(
+            "SELECT pg_advisory_xact_lock(:cls, b) FROM "
+            "(SELECT unnest(CAST(:buckets AS integer[])) AS b ORDER BY 1) AS s"),
+            {"cls": LOCK_CLASS, "buckets": buckets})
+
+
+def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int, list[str]], dict[str, Signature]]:
+    """Open jobs filed under any of ``hashes``: block → job ids, and each job's representative
+    (without its description: ``fetch_descriptions`` reads those for the few pairs that need them)."""
+    by_block: dict[int, list[str]] = {}
+    reps: dict[str, Signature] = {}
+    wanted = sorted(set(hashes))
+    for chunk in chunks(wanted):
+        stmt = (select(BLOCKS.c.block, SIGS).join(SIGS, SIGS.c.job_id == BLOCKS.c.job_id)
+                .where(BLOCKS.c.block.in_(chunk), SIGS.c.status == "open"))
+        for row in session.execute(stmt):
+            by_block.setdefault(row.block, []).append(row.job_id)
+            if row.job_id not in reps:
+                reps[row.job_id] = from_stored(row, None)
+    return by_block, reps
+
+
+def fetch_descriptions(session: Session, job_ids: Iterable[str]) -> dict[str, str | None]:
+    """The first characters of these jobs' descriptions (enough to compare)."""
+    out: dict[str, str | None] = {}
+    for chunk in chunks(sorted(set(job_ids))):
+        out.update(dict(session.execute(  # type: ignore[arg-type]
+            select(JOBS.c.id, func.substr(JOBS.c.description, 1, DESC_RAW_CHARS)).where(JOBS.c.id.in_(chunk)))
+            .all()))
+    return out
+
+
+def load_overrides(session: Session, posting_ids: list[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Admin decisions for these postings: pins (posting → job) and forbids (posting → jobs)."""
+    pins: dict[str, str] = {}
+    forbids: dict[str, set[str]] = {}
+    for chunk in chunks(sorted(posting_ids)):
+        rows = session.execute(select(OVERRIDES.c.posting_id, OVERRIDES.c.job_id, OVERRIDES.c.kind)
+                               .where(OVERRIDES.c.posting_id.in_(chunk)))
+        for pid, job_id, kind in rows:
+            if kind == "pin":
+                pins[pid] = job_id
+            else:
+                forbids.setdefault(pid, set()).add(job_id)
+    return pins, forbids
+
+
+def write_matches(session: Session, rows: list[dict[str, Any]], *, new: bool) -> None:
+    """Store explain records; ``new`` postings cannot have one yet (plain insert, the fast path)."""
+    if not rows:
+        return
+    if new:
+        session.execute(MATCHES.insert(), rows)
+        return
+    stmt = dialect_insert(session, MATCHES)
+    stmt = stmt.on_conflict_do_update(index_elements=["posting_id"], set_={
+        k: stmt.excluded[k] for k in ("job_id", "decision", "score", "compared_job_id", "features",
+                                      "candidates", "decided_at")})
+    session.execute(stmt, sorted(rows, key=lambda r: r["posting_id"]))
+
+
+def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Any]:
+    """The stored representative rows of these jobs (to diff against)."""
+    out: dict[str, Any] = {}
+    for chunk in chunks(sorted(job_ids)):
+        out.update({r.job_id: r for r in session.execute(select(SIGS).where(SIGS.c.job_id.in_(chunk)))})
+    return out
+
+
+Wanted = dict[str, tuple[Signature | None, str | None, str]]
+
+
+def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], now: datetime) -> None:
+    """Make ``job_signatures`` and ``job_blocks`` agree with the jobs just recomputed.
+
+    ``wanted`` maps job id → (representative, canonical posting id, members digest); the
+    representative is None for a closed job, which keeps its row (for explain and for the
+    members digest) but leaves every block."""
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    drop_blocks: list[str] = []
+    add_blocks: list[dict[str, Any]] = []
+    for job_id in sorted(wanted):
+        sig, posting_id, digest = wanted[job_id]
+        old = stored.get(job_id)
+        if sig is None:
+            if old is not None and (old.status != "closed" or old.blocks or old.members != digest):
+                updates.append({"job_id": job_id, "status": "closed", "blocks": [], "members": digest,
+                                "updated_at": now})
+                if old.blocks:
+                    drop_blocks.append(job_id)
+            continue
+        fields = stored_fields(sig)
+        new_blocks = blocks(sig)
+        row = {**fields, "job_id": job_id, "posting_id": posting_id, "status": "open", "blocks": new_blocks,
+               "members": digest, "updated_at": now}
+        if old is None:
+            inserts.append(row)
+            add_blocks.extend({"block": b, "job_id": job_id} for b in new_blocks)
+            continue
+        if old.status == "open" and old.posting_id == posting_id and list(old.blocks) == new_blocks \
+                and old.members == digest and all(_same(getattr(old, k), v) for k, v in fields.items()):
+            continue
+        updates.append(row)
+        if old.status != "open" or list(old.blocks) != new_blocks:
+            if old.blocks:
+                drop_blocks.append(job_id)
+            add_blocks.extend({"block": b, "job_id": job_id} for b in new_blocks)
+    if inserts:
+        session.execute(SIGS.insert(), inserts)
+    _update(session, updates)
+    for chunk in chunks(drop_blocks):
+        session.execute(delete(BLOCKS).where(BLOCKS.c.job_id.in_(chunk)))
+    if add_blocks:
+        add_blocks.sort(key=lambda r: (r["block"], r["job_id"]))
+        session.execute(BLOCKS.insert(), add_blocks)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        return [list(x) if isinstance(x, (list, tuple)) else x for x in (a or [])] == \
+               [list(x) if isinstance(x, (list, tuple)) else x for x in (b or [])]
+    return bool(a == b)
+
+
+def _update(session: Session, rows: list[dict[str, Any]]) -> None:
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in rows:
+        by_shape.setdefault(tuple(sorted(r)), []).append(r)
+    for keys, group in by_shape.items():
+        stmt = update(SIGS).where(SIGS.c.job_id == bindparam("k_job_id")).values(
+            {k: bindparam(f"k_{k}") for k in keys if k != "job_id"})
+        session.connection().execute(stmt, [{f"k_{k}": v for k, v in r.items()} for r in group])

@@ -1,0 +1,230 @@
+"""Signatures: the comparable features of a posting (a newcomer) or of a job (its representative),
+and the block hashes a job is filed under and a newcomer looks in."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from app.normalize import region_by_code, resolve_location
+
+from .names import employer_name_key, is_weak_employer
+from .titles import TitleKey, normalise_title, stem
+
+MONTHLY_FACTOR = {"month": 1.0, "year": 1 / 12, "day": 21.75, "hour": 21.75 * 8}
+DESC_CHARS = 600  # enough of a description to compare; partners cut them short anyway
+DESC_RAW_CHARS = 900  # raw characters read from the database to get DESC_CHARS compact ones
+Place = tuple[str, "str | None"]
+
+
+@dataclass(slots=True)
+class Signature:
+    employer_id: str
+    name_key: str
+    credit_code: str | None  # only a verified one
+    weak: bool
+    title: TitleKey
+    job_type: str | None
+    education: str | None
+    salary_min: int | None  # monthly CNY
+    salary_max: int | None
+    places: tuple[Place, ...]
+    posted_at: datetime | None
+    description: str | None = None  # as stored (already clean); compacted on first use
+    _desc: str | None = field(default=None, repr=False)
+    _grams: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def desc(self) -> str:
+        """The compact description prefix (computed once, only for pairs that get this far)."""
+        if self._desc is None:
+            self._desc = compact_description(self.description)
+        return self._desc
+
+    def shingles(self, limit: int) -> frozenset[str]:
+        """Character 3-grams of the first ``limit`` compact description characters (cached)."""
+        grams = self._grams.get(limit)
+        if grams is None:
+            text = self.desc[:limit]
+            grams = self._grams[limit] = frozenset(text[i:i + 3] for i in range(len(text) - 2))
+        return grams
+
+
+def monthly(amount: int | None, period: str | None) -> int | None:
+    if amount is None or period is None:
+        return None
+    return round(amount * MONTHLY_FACTOR.get(period, 1.0))
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def compact_description(text: str | None) -> str:
+    """Letters and digits only, lower case (text on the road in is already clean_text-ed)."""
+    if not text:
+        return ""
+    return _NOT_ALNUM.sub("", text[:DESC_RAW_CHARS].lower())[:DESC_CHARS]
+
+
+def places_of(locations: list[dict[str, Any]]) -> tuple[Place, ...]:
+    """(city code, district code or None) per location; a province-only place uses its own code."""
+    out: list[Place] = []
+    for loc in locations or []:
+        region = region_by_code(loc.get("region_code") or "")
+        if region is None:
+            continue
+        if region.level == "district":
+            place: Place = (region.city_code or region.province_code, region.code)
+        elif region.level == "city":
+            place = (region.code, None)
+        else:
+            place = (region.city_code or region.code, None)
+        if place not in out:
+            out.append(place)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _place_of(text: str) -> tuple[str, str, str] | None:
+    """(level, own code, name) of a place named in a title."""
+    region = resolve_location(text)
+    if region is None:
+        return None
+    if region.level == "province":
+        return "province", region.code, region.province
+    return "city", region.city_code or region.code, region.city or region.name
+
+
+def with_foreign_places(title: TitleKey, places: tuple[Place, ...]) -> TitleKey:
+    """A title that names another city than the posting's ("架构师(东莞)" posted in 深圳) keeps it."""
+    if not title.places or not places:
+        return title
+    cities = {city for city, _ in places}
+    provinces = {city[:2] + "0000" for city in cities}
+    foreign = set()
+    for text in title.places:
+        found = _place_of(text)
+        if found and found[1] not in (provinces if found[0] == "province" else cities):
+            foreign.add(found[2])
+    if not foreign:
+        return title
+    tag = "@" + "+".join(sorted(foreign))
+    return replace(title, key=title.key + tag, core=title.core + tag)
+
+
+def _education(value: str | None) -> str | None:
+    return None if value in (None, "any") else value
+
+
+def from_posting(employer_id: str, data: dict[str, Any]) -> Signature:
+    """A newcomer's signature, from its normalised posting document."""
+    emp = data["employer"]
+    salary = data.get("salary") or {}
+    posted = data.get("posted_at")
+    places = places_of(data.get("locations") or [])
+    return Signature(
+        employer_id=employer_id,
+        name_key=employer_name_key(emp["name"]),
+        credit_code=emp.get("credit_code") if emp.get("credit_code_verified") else None,
+        weak=is_weak_employer(emp["name"]),
+        title=with_foreign_places(normalise_title(data["title"]), places),
+        job_type=data.get("job_type"),
+        education=_education(data.get("education")),
+        salary_min=monthly(salary.get("min"), salary.get("period")),
+        salary_max=monthly(salary.get("max"), salary.get("period")),
+        places=places,
+        posted_at=datetime.fromisoformat(posted) if isinstance(posted, str) else posted,
+        description=data.get("description"),
+    )
+
+
+def from_job(row: dict[str, Any], canonical: dict[str, Any]) -> Signature:
+    """A job's representative: its canonical fields (``row`` as built by ``build_job``) and the
+    employer as its canonical posting (``canonical``, a posting document) names it."""
+    emp = canonical["employer"]
+    places = places_of(row.get("locations") or [])
+    return Signature(
+        employer_id=row["employer_id"],
+        name_key=employer_name_key(emp["name"]),
+        credit_code=emp.get("credit_code") if emp.get("credit_code_verified") else None,
+        weak=is_weak_employer(emp["name"]),
+        title=with_foreign_places(normalise_title(row["title"]), places),
+        job_type=row.get("job_type"),
+        education=_education(row.get("education")),
+        salary_min=row.get("salary_month_min"),
+        salary_max=row.get("salary_month_max"),
+        places=places,
+        posted_at=row.get("posted_at"),
+        description=row.get("description"),
+    )
+
+
+def block_hash(key: str) -> int:
+    """A signed 64-bit hash of a block key (a BIGINT column and a PostgreSQL advisory lock id)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place, ...], *, text: bool,
+          filing: bool) -> list[int]:
+    """Block hashes. A job with a requisition code is filed under its code and under "some code"; a
+    newcomer with a code looks for that code and for jobs without one; a newcomer without a code
+    looks for both kinds. So one employer's hundred 开发工程师(00xxxx) never share one block."""
+    title_stem = stem(title.core)
+    if title.codes:
+        tails = [f"{title_stem}|{title.codes}", f"{title_stem}|*" if filing else f"{title_stem}|"]
+    else:
+        tails = [f"{title_stem}|"] if filing else [f"{title_stem}|", f"{title_stem}|*"]
+    out: list[int] = []
+    for city in dict.fromkeys(city for city, _ in places):
+        for tail in tails:
+            out.append(block_hash(f"e:{employer_id}|{city}|{tail}"))
+            out.append(block_hash(f"n:{name_key}|{city}|{tail}"))
+        if text and title.key:  # a weak employer needs the very same title: no stem here
+            out.append(block_hash(f"t:{title.key}|{city}"))
+    return sorted(set(out))
+
+
+def blocks(sig: Signature) -> list[int]:
+    """Where a job is filed: employer × city × title stem, employer name × city × title stem, and
+    title × city (where a newcomer with a weak employer name such as "某知名公司" looks).
+    Keying on the title stem keeps blocks small however many jobs one employer has."""
+    return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=True, filing=True)
+
+
+def lookups(sig: Signature) -> list[int]:
+    """Where a newcomer looks for candidates (and what it locks on PostgreSQL)."""
+    return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=sig.weak, filing=False)
+
+
+def stored_fields(sig: Signature) -> dict[str, Any]:
+    """The ``job_signatures`` columns for a signature (without job id, posting, status, blocks)."""
+    return {
+        "employer_id": sig.employer_id, "name_key": sig.name_key[:300], "credit_code": sig.credit_code,
+        "weak": sig.weak, "title_key": sig.title.key[:500], "title_core": sig.title.core[:500],
+        "seniority": sig.title.seniority[:64], "codes": sig.title.codes[:200], "job_type": sig.job_type,
+        "education": sig.education, "salary_min": sig.salary_min, "salary_max": sig.salary_max,
+        "places": [list(p) for p in sig.places], "posted_at": sig.posted_at,
+    }
+
+
+def from_stored(row: Any, description: str | None) -> Signature:
+    """A representative read back from ``job_signatures`` (plus its job's description)."""
+    return Signature(
+        employer_id=row.employer_id, name_key=row.name_key, credit_code=row.credit_code, weak=row.weak,
+        title=TitleKey(row.title_key, row.title_core, row.seniority, row.codes),
+        job_type=row.job_type, education=row.education, salary_min=row.salary_min,
+        salary_max=row.salary_max, places=tuple((p[0], p[1]) for p in row.places),
+        posted_at=row.posted_at, description=description,
+    )
+
+
+def lock_keys(employer_id: str, data: dict[str, Any]) -> list[int]:
+    """The lookups of a posting, from its document alone (cheap: taken before dedup runs)."""
+    name = data["employer"]["name"]
+    places = places_of(data.get("locations") or [])
+    title = with_foreign_places(normalise_title(data["title"]), places)
+    return _keys(employer_id, employer_name_key(name), title, places, text=is_weak_employer(name), filing=False)
