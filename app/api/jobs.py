@@ -44,8 +44,8 @@ def get_jobs(
     sort: Literal["relevance", "newest", "salary"] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
-    facets: Annotated[str | None, Query(max_length=200, description="Comma list among region, industry, "
-                                                                    "education, job_type, employer_type")] = None,
+    facets: Annotated[list[str], Query(description="Comma list among region, industry, education, "
+                                                   "job_type, employer_type")] = [],  # noqa: B006
     status: Literal["open", "closed", "any"] = "open",
     employer_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def get_jobs(
         "q": q, "region": _split(region), "industry": _split(industry), "education": _split(education),
         "job_type": _split(job_type), "employer_type": _split(employer_type), "salary_min": salary_min,
         "posted_since": posted_since, "sort": sort, "limit": limit, "cursor": cursor,
-        "facets": _split([facets or ""]), "status": status, "employer_id": employer_id,
+        "facets": _split(facets), "status": status, "employer_id": employer_id,
     }
     try:
         params = SearchParams.model_validate(raw)

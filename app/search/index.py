@@ -1,0 +1,163 @@
+"""Index maintenance: the ``JOB_HOOKS`` entry of the road in, and full rebuilds.
+
+``index_jobs(session, job_ids)`` runs inside the writer's transaction after jobs are
+recomputed, so the index changes exactly when the jobs do. A job keeps its key while
+its freshness holds (its docid's sign follows open/closed). SQLite rewrites the
+contentless FTS5 row (deleting it by naming its old tokens, made again from the
+stored texts); PostgreSQL rewrites the row with its tsvectors.
+
+A change to how tokens are made (``tokens``, ``docs``) needs ``rebuild`` afterwards:
+SQLite could no longer name the old tokens of a row it deletes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy.orm import Session
+
+from app.db import is_sqlite
+from app.models import Employer, Job
+
+from .docs import Doc, doc_key, job_doc, make_docid
+
+JOBS = Job.__table__
+EMPLOYERS = Employer.__table__
+DOC_COLUMNS = ("job_id", "status", "employer_id", "industry", "education", "job_type", "employer_type",
+               "regions", "salary")
+CHUNK = 500
+
+_FTS_INSERT = text("INSERT INTO search_fts (rowid, tokens) VALUES (:docid, :tokens)")
+_FTS_DELETE = text("INSERT INTO search_fts (search_fts, rowid, tokens) VALUES ('delete', :docid, :tokens)")
+_COLS = ", ".join(DOC_COLUMNS)
+_VALS = ", ".join(f":{c}" for c in DOC_COLUMNS)
+_SQLITE_INSERT = text(f"INSERT INTO search_docs (docid, {_COLS}) VALUES (:docid, {_VALS})")
+_TEXTS_INSERT = text("INSERT INTO search_texts (docid, head_text, body_text) VALUES (:docid, :head_text, :body_text)")
+_TEXTS_DELETE = text("DELETE FROM search_texts WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
+# Tokens travel as one space-joined string (none holds a space): far cheaper to send than arrays.
+_PG_INSERT = text(f"INSERT INTO search_docs (docid, {_COLS}, head_tsv, full_tsv) VALUES (:docid, {_VALS}, "
+                  "array_to_tsvector(string_to_array(:head, ' ')), array_to_tsvector(string_to_array(:full, ' ')))")
+_DELETE = text("DELETE FROM search_docs WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
+
+
+def index_jobs(session: Session, job_ids: list[str]) -> None:
+    """Bring the index in line with ``jobs`` for these ids (the ``JOB_HOOKS`` entry)."""
+    sqlite = is_sqlite(session)
+    for i in range(0, len(job_ids), CHUNK):
+        ids = job_ids[i:i + CHUNK]
+        new = {d.job_id: d for d in load_docs(session, ids)}
+        old = _stored(session, ids, sqlite)
+        stale = [row for job_id, row in old.items() if _differs(row, new.get(job_id))]
+        redo = {row["job_id"] for row in stale}
+        fresh = [d for d in new.values() if d.job_id not in old or d.job_id in redo]
+        if not stale and not fresh:
+            continue
+        if stale:
+            if sqlite:
+                session.execute(_FTS_DELETE, [_fts_row(row["docid"], _as_doc(row)) for row in stale])
+                session.execute(_TEXTS_DELETE, {"ids": [row["docid"] for row in stale]})
+            session.execute(_DELETE, {"ids": [row["docid"] for row in stale]})
+        docids = _docids(session, fresh, old, sqlite)
+        if sqlite:
+            session.execute(_FTS_INSERT, [_fts_row(docids[d.job_id], d) for d in fresh])
+            session.execute(_SQLITE_INSERT, [_row(docids[d.job_id], d) for d in fresh])
+            session.execute(_TEXTS_INSERT, [{"docid": docids[d.job_id], "head_text": d.head_text,
+                                             "body_text": d.body_text} for d in fresh])
+        else:
+            session.execute(_PG_INSERT, [_pg_row(docids[d.job_id], d) for d in fresh])
+
+
+def load_docs(session: Session | Connection, job_ids: Iterable[str]) -> list[Doc]:
+    stmt = (select(JOBS.c.id, JOBS.c.status, JOBS.c.title, JOBS.c.description, JOBS.c.majors, JOBS.c.tags,
+                   JOBS.c.employer_id, JOBS.c.industry, JOBS.c.education, JOBS.c.job_type,
+                   JOBS.c.employer_type, JOBS.c.salary_month_min, JOBS.c.salary_month_max,
+                   JOBS.c.posted_at, JOBS.c.first_seen_at, JOBS.c.locations,
+                   EMPLOYERS.c.name.label("employer_name"))
+            .join(EMPLOYERS, EMPLOYERS.c.id == JOBS.c.employer_id)
+            .where(JOBS.c.id.in_(list(job_ids))))
+    return [job_doc(r) for r in session.execute(stmt)]
+
+
+def _stored(session: Session, ids: list[str], sqlite: bool) -> dict[str, dict[str, Any]]:
+    if sqlite:
+        sql = (f"SELECT d.docid, {', '.join('d.' + c for c in DOC_COLUMNS)}, t.head_text, t.body_text "
+               "FROM search_docs d LEFT JOIN search_texts t ON t.docid = d.docid WHERE d.job_id IN :ids")
+    else:
+        sql = f"SELECT docid, {_COLS} FROM search_docs WHERE job_id IN :ids"
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+    return {r["job_id"]: dict(r) for r in session.execute(stmt, {"ids": ids}).mappings()}
+
+
+def _differs(row: dict[str, Any], doc: Doc | None) -> bool:
+    """A stored row needs rewriting when its job is gone or anything indexed changed.
+    PostgreSQL keeps no texts to compare, so there a row present is always rewritten."""
+    if doc is None or row.get("head_text") is None:
+        return True
+    return (any(row[c] != getattr(doc, c) for c in DOC_COLUMNS) or row["head_text"] != doc.head_text
+            or row["body_text"] != doc.body_text or doc_key(row["docid"]) >> 31 != doc.fresh)
+
+
+def _as_doc(row: dict[str, Any]) -> Doc:
+    return Doc(**{c: row[c] for c in DOC_COLUMNS}, head_text=row["head_text"] or "",
+               body_text=row["body_text"] or "", fresh=doc_key(row["docid"]) >> 31)
+
+
+def _docids(session: Session, docs: list[Doc], old: dict[str, dict[str, Any]], sqlite: bool) -> dict[str, int]:
+    """Keep a job's key while its freshness holds (its docid changes sign when it opens or
+    closes); a job new to the index or fresher than before takes a new sequence number."""
+    out: dict[str, int] = {}
+    need = []
+    for d in docs:
+        prev = old.get(d.job_id)
+        if prev is not None and doc_key(prev["docid"]) >> 31 == d.fresh:
+            out[d.job_id] = make_docid(d.fresh, doc_key(prev["docid"]), d.status == "open")
+        else:
+            need.append(d)
+    if need:
+        for d, seq in zip(need, _sequence(session, len(need), sqlite)):
+            out[d.job_id] = make_docid(d.fresh, seq, d.status == "open")
+    return out
+
+
+def _sequence(session: Session, n: int, sqlite: bool) -> list[int]:
+    if sqlite:  # writers are serialised on SQLite, so a counters row is enough
+        top = session.execute(text("UPDATE counters SET value = value + :n WHERE name = 'search_docid' "
+                                   "RETURNING value"), {"n": n}).scalar_one()
+        return list(range(top - n + 1, top + 1))
+    return list(session.execute(text("SELECT nextval('search_docid_seq') FROM generate_series(1, :n)"),
+                                {"n": n}).scalars())
+
+
+def _row(docid: int, d: Doc, **extra: Any) -> dict[str, Any]:
+    return {"docid": docid, **{c: getattr(d, c) for c in DOC_COLUMNS}, **extra}
+
+
+def _fts_row(docid: int, d: Doc) -> dict[str, Any]:
+    return {"docid": docid, "tokens": d.fts_tokens()}
+
+
+def _pg_row(docid: int, d: Doc) -> dict[str, Any]:
+    head = d.head_tokens()
+    tags = d.filter_tokens()
+    return _row(docid, d, head=" ".join(head + tags), full=" ".join(head + d.body_tokens() + tags))
+
+
+def rebuild(bind: Connection) -> int:
+    """Drop every index row and index every job again. Returns how many jobs."""
+    if bind.dialect.name == "sqlite":
+        bind.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
+        bind.execute(text("DELETE FROM search_texts"))
+    bind.execute(text("DELETE FROM search_docs"))
+    return reindex_all(bind)
+
+
+def reindex_all(bind: Connection, batch: int = 2000) -> int:
+    """Index every job (the migration's backfill; also a repair tool). Returns how many."""
+    session = Session(bind=bind)
+    ids = list(session.execute(select(JOBS.c.id).order_by(JOBS.c.id)).scalars())
+    for i in range(0, len(ids), batch):
+        index_jobs(session, ids[i:i + batch])
+    session.flush()
+    return len(ids)

@@ -1,0 +1,225 @@
+"""The shared job index's one entry point: ``search_jobs(session, params, secret=...)``.
+
+Orders: ``relevance`` lists jobs whose title or employer holds the whole query,
+newest first, then jobs that match only through the description and the rest,
+newest first; ``newest`` is freshness alone; ``salary`` is the monthly salary's top,
+best paid first, jobs without a salary last. Every order is a keyset walk, so a
+page costs about the same however common the words are, and cursors stay stable
+while jobs are being added. See ``facets`` for ``total`` and facet counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import AfterValidator, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.cursor import decode_cursor, encode_cursor
+from app.db import is_sqlite
+from app.errors import ValidationFailed, field_error
+from app.models import Job, SearchDoc
+from app.normalize import region_by_code
+from app.services.jobs import render_jobs
+
+from . import facets as fc
+from .docs import BANDS, doc_key, since_key, value_token
+from .engine_pg import PostgresEngine
+from .engine_sqlite import SqliteEngine
+from .plan import Group, Plan, salary_token
+from .tokens import query_runs, query_tokens
+
+__all__ = ["SearchParams", "SearchResult", "query_terms", "search_jobs"]
+
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+Education = Literal["any", "secondary", "associate", "bachelor", "master", "doctorate"]
+JobType = Literal["full_time", "part_time", "internship", "other"]
+EmployerType = Literal["soe", "private", "foreign", "public_institution", "government", "other"]
+FacetName = Literal["region", "industry", "education", "job_type", "employer_type"]
+
+
+def _region(code: str) -> str:
+    region = region_by_code(code) if len(code) == 6 and code.isdigit() else None
+    if region is None:
+        raise ValueError(f"unknown GB/T 2260 region code {code[:20]!r}")
+    return region.code
+
+
+def _industry(letter: str) -> str:
+    if len(letter) != 1 or not "A" <= letter.upper() <= "T":
+        raise ValueError("must be a GB/T 4754 section letter A-T")
+    return letter.upper()
+
+
+class SearchParams(pydantic.BaseModel):
+    """A search as the API and the pages take it; invalid values are a 422 naming the field."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    q: str | None = Field(None, max_length=200)
+    region: list[Annotated[str, AfterValidator(_region)]] = Field([], max_length=50)
+    industry: list[Annotated[str, AfterValidator(_industry)]] = Field([], max_length=20)
+    education: list[Education] = Field([], max_length=6)
+    job_type: list[JobType] = Field([], max_length=4)
+    employer_type: list[EmployerType] = Field([], max_length=6)
+    salary_min: int | None = Field(None, ge=0, le=10_000_000)  # monthly CNY; overlaps the job's range
+    posted_since: datetime.date | None = None  # a day in China time
+    sort: Literal["relevance", "newest", "salary"] = "relevance"
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2000)
+    facets: list[FacetName] = Field([], max_length=5)
+    status: Literal["open", "closed", "any"] = "open"
+    employer_id: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,64}$")
+
+
+@dataclass
+class SearchResult:
+    items: list[dict[str, Any]]  # Job documents, in order
+    next_cursor: str | None
+    total: int | None  # at most facets.COUNT_CAP; total_capped says there are more
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_capped: bool = False
+
+
+def query_terms(q: str) -> list[str]:
+    """The words and Chinese runs of a query, folded, for highlighting ("Java开发" → java, 开发)."""
+    return query_runs(q) if q else []
+
+
+def build_plan(p: SearchParams) -> Plan | None:
+    """The index terms for a search; ``None`` when the query can match nothing."""
+    terms = query_tokens(p.q) if p.q else []
+    if terms is None:
+        return None
+    groups: list[Group] = []
+    if p.region:
+        groups.append(("region", tuple(dict.fromkeys(f"_r{c}" for c in p.region))))
+    for name, short in (("industry", "ind"), ("education", "edu"), ("job_type", "jt"), ("employer_type", "et")):
+        if values := getattr(p, name):
+            groups.append((name, tuple(dict.fromkeys(value_token(short, v) for v in values))))
+    if p.employer_id:
+        groups.append(("employer", (f"_emp_{p.employer_id.lower()}",)))
+    if p.salary_min is not None:
+        groups.append(("salary", (salary_token(p.salary_min),)))
+    since = None
+    if p.posted_since is not None:
+        since = since_key(datetime.datetime.combine(p.posted_since, datetime.time(), CHINA))
+    return Plan(tuple(terms), tuple(groups), p.status, p.salary_min, since)
+
+
+def search_jobs(session: Session, params: SearchParams, *, secret: str) -> SearchResult:
+    """One page of jobs for ``params``, with its cursor, (capped) total and facets."""
+    plan = build_plan(params)
+    order = "newest" if params.sort == "relevance" and not (plan and plan.terms) else params.sort
+    position = _position(params.cursor, order, secret)
+    if plan is None:
+        return SearchResult([], None, 0, {f: {} for f in params.facets}, False)
+    engine = SqliteEngine(session) if is_sqlite(session) else PostgresEngine(session)
+    n = params.limit + 1
+    if order == "relevance":
+        hits = _relevance(engine, plan, position, n)
+    elif order == "salary":
+        hits = _by_salary(engine, plan, position, n)
+    else:
+        hits = [[d] for d in engine.page(plan, "all", position[0] if position else None, n)]
+    page = hits[:params.limit]  # each hit ends with its docid; a cursor holds its key instead
+    items = _render(session, [h[-1] for h in page])
+    nxt = encode_cursor({"o": order, "k": page[-1][:-1] + [doc_key(page[-1][-1])]}, secret) \
+        if len(hits) > params.limit else None
+    total, counts = _stats(engine, plan, params, fc.version(session))
+    return SearchResult(items, nxt, min(total, fc.COUNT_CAP), counts, total > fc.COUNT_CAP)
+
+
+def _position(cursor: str | None, order: str, secret: str) -> list[int] | None:
+    if not cursor:
+        return None
+    value = decode_cursor(cursor, secret)
+    key = value.get("k") if isinstance(value, dict) else None
+    size = {"newest": 1, "relevance": 2, "salary": 3}[order]
+    if value.get("o") != order or not isinstance(key, list) or len(key) != size or not all(
+            isinstance(k, int) and not isinstance(k, bool) for k in key):
+        raise ValidationFailed("The cursor belongs to another search order.",
+                               errors=[field_error("cursor", "cursor does not fit this search")])
+    return key
+
+
+def _relevance(engine: Any, plan: Plan, position: list[int] | None, n: int) -> list[list[int]]:
+    """Title/employer matches first (tier 0), then the other matches (tier 1), newest first in each.
+    A position is [tier, key]; hits are [tier, docid]."""
+    tier, after = position if position else (0, None)
+    hits = []
+    if tier == 0:
+        hits = [[0, d] for d in engine.page(plan, "head", after, n)]
+        after = None
+    if len(hits) < n:
+        hits += [[1, d] for d in engine.page(plan, "body", after, n - len(hits))]
+    return hits
+
+
+def _by_salary(engine: Any, plan: Plan, position: list[int] | None, n: int) -> list[list[int]]:
+    """Walk down the salary bands (``_sb_K`` tokens), best paid first; no salary last (band -1).
+    A position is [band, salary, key]; hits are [band, salary, docid]."""
+    bands = list(range(len(BANDS) - 1, -1, -1))
+    if plan.salary_min is not None:
+        bands = [b for b in bands if b + 1 == len(BANDS) or BANDS[b + 1] > plan.salary_min]
+    else:
+        bands.append(-1)
+    hits: list[list[int]] = []
+    for band in bands:
+        if position and band > position[0]:
+            continue
+        after = (position[1], position[2]) if position and band == position[0] else None
+        need = n - len(hits)
+        if band < 0:
+            rows = [(d, 0) for d in engine.page(plan.band(band), "all", after[1] if after else None, need)]
+        else:
+            rows = [(d, s or 0) for d, s in engine.band(plan.band(band), after, need)]
+        hits += [[band, s, d] for d, s in rows]
+        if len(hits) >= n:
+            break
+    return hits
+
+
+def _render(session: Session, docids: list[int]) -> list[dict[str, Any]]:
+    if not docids:
+        return []
+    rows = session.execute(select(Job, SearchDoc.docid).join(SearchDoc, SearchDoc.job_id == Job.id)
+                           .where(SearchDoc.docid.in_(docids))).all()
+    by_docid = {r[1]: r[0] for r in rows}
+    return render_jobs(session, [by_docid[d] for d in docids if d in by_docid])
+
+
+def _stats(engine: Any, plan: Plan, params: SearchParams, version: tuple[Any, ...]
+           ) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total (up to ``COUNT_CAP + 1``) and the facets. Each field's counts ignore that
+    field's own selection, so the other choices still show; one pass over the plan's own
+    matches gives the total and the facets of every field that has no selection."""
+    url, current = version[0], version[1:]
+    region = tuple(params.region)
+    by_plan: dict[Plan, list[str]] = {}
+    for name in dict.fromkeys(params.facets):
+        by_plan.setdefault(plan.without(name), []).append(name)
+    own = by_plan.pop(plan, [])
+
+    def first_pass() -> tuple[int, dict[str, dict[str, int]]]:
+        if not own:
+            return engine.count(plan, fc.COUNT_CAP + 1), {}
+        rows = engine.facet_rows(plan, max(fc.COUNT_CAP, fc.FACET_CAP) + 1)
+        return min(len(rows), fc.COUNT_CAP + 1), fc.count_facets(rows[:fc.FACET_CAP], own, list(region))
+
+    key = (url, "stats", plan, tuple(own), region, fc.COUNT_CAP, fc.FACET_CAP)
+    total, counts = fc.CACHE.get(key, current, first_pass)
+    out = dict(counts)
+    for sub, names in by_plan.items():
+        if not total:
+            break
+
+        def facets_of(sub: Plan = sub, names: list[str] = names) -> dict[str, dict[str, int]]:
+            return fc.count_facets(engine.facet_rows(sub, fc.FACET_CAP), names, list(region))
+
+        out.update(fc.CACHE.get((url, "facets", sub, tuple(names), region, fc.FACET_CAP), current, facets_of))
+    return total, {name: out.get(name, {}) for name in params.facets}

@@ -1,0 +1,150 @@
+"""The index follows the road in: created, updated, merged, closed and reopened jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from app.db import Database
+from app.search.index import rebuild
+from tests.conftest import IS_PG, auth, make_posting
+from tests.search.conftest import Push, Search, titles
+
+# One vacancy as a university and an agency write it (dedup joins them; see tests/dedup).
+UNIVERSITY = make_posting(
+    "U-1", title="嵌入式软件工程师", employer={"name": "深圳通业科技股份有限公司"},
+    locations=[{"region_code": "440300"}], salary={"min": 10001, "max": 15000, "period": "month"},
+    description="岗位描述：1、软件设计开发流程相关设计文档的编制，校核，及变更、归档；2、进行产品软件控制的设计实现过程，"
+                "软件系统构架设计、代码编写、代码校核；3、检查、评审软件控制相关的设计输出。")
+AGENCY = make_posting(
+    "AG-778", title="【急招】嵌入式软件工程师（双休+五险一金）", employer={"name": "通業科技（深圳）有限公司"},
+    locations=["深圳-南山区"], salary="1万-1.5万",
+    description="岗位描述： 1、软件设计开发流程相关设计文档的编制，校核，及变更、归档； 2、进行产品软件控制的设计实现过程...")
+
+
+def test_updated_job_is_found_by_its_new_words_only(push: Push, search: Search) -> None:
+    push(("A", {"title": "出纳", "locations": [{"region_code": "440305"}]}))
+    push(("A", {"title": "财务主管", "locations": [{"region_code": "110105"}]}))
+    assert titles(search(q="出纳")) == []
+    assert titles(search(q="财务主管")) == ["财务主管"]
+    assert titles(search(q="财务", region="110000")) == ["财务主管"]
+    assert titles(search(region="440000")) == []
+
+
+def test_updated_posting_date_moves_the_job_in_newest_order(push: Push, search: Search) -> None:
+    push(("A", {"title": "会计甲", "posted_at": "2026-01-01T09:00:00+08:00"}),
+         ("B", {"title": "会计乙", "posted_at": "2026-02-01T09:00:00+08:00"}))
+    assert titles(search(q="会计")) == ["会计乙", "会计甲"]
+    push(("A", {"title": "会计甲", "posted_at": "2026-03-01T09:00:00+08:00"}))
+    assert titles(search(q="会计")) == ["会计甲", "会计乙"]
+
+
+def test_one_vacancy_from_two_partners_is_found_once(client: TestClient, make_partner: Any, search: Search) -> None:
+    _, uni = make_partner("university")
+    _, agency = make_partner("recruiter")
+    for key, posting in ((uni, UNIVERSITY), (agency, AGENCY)):
+        resp = client.post("/api/v1/postings/batch", json={"postings": [posting]}, headers=auth(key))
+        assert resp.status_code == 200
+    body = search(q="嵌入式软件")
+    assert body["total"] == 1 and len(body["items"][0]["sources"]) == 2
+
+
+def test_job_merged_away_leaves_the_index(client: TestClient, make_partner: Any, search: Search) -> None:
+    _, uni = make_partner("university")
+    _, agency = make_partner("recruiter")
+    client.post("/api/v1/postings/batch", json={"postings": [UNIVERSITY]}, headers=auth(uni))
+    other = {**AGENCY, "title": "仓库管理员", "employer": {"name": "某物流有限公司"}, "description": "负责出入库。"}
+    client.post("/api/v1/postings/batch", json={"postings": [other]}, headers=auth(agency))
+    assert search(q="仓库")["total"] == 1
+    # The agency corrects its posting: it is the university's vacancy after all.
+    client.post("/api/v1/postings/batch", json={"postings": [AGENCY]}, headers=auth(agency))
+    assert search(q="仓库")["total"] == 0
+    assert search(q="仓库", status="closed")["total"] == 1
+    assert search(q="嵌入式软件")["total"] == 1
+
+
+def test_withdrawn_job_closes_and_comes_back_when_pushed_again(client: TestClient, partner: tuple[str, str],
+                                                              push: Push, search: Search) -> None:
+    push(("A", {"title": "护士长"}))
+    assert client.delete("/api/v1/postings/A", headers=auth(partner[1])).status_code == 204
+    assert search(q="护士")["total"] == 0
+    push(("A", {"title": "护士长", "description": "重新开放。"}))
+    assert titles(search(q="护士")) == ["护士长"]
+
+
+def test_expired_posting_is_not_listed(push: Push, search: Search) -> None:
+    push(("OLD", {"title": "保安", "valid_through": "2020-01-01T00:00:00+08:00"}))
+    assert search(q="保安")["total"] == 0
+    assert search(q="保安", status="closed")["total"] == 1
+
+
+def test_rebuild_indexes_every_job_again(db: Database, push: Push, search: Search) -> None:
+    push(("A", {"title": "数据分析师"}), ("B", {"title": "厨师"}))
+    with db.write() as session:
+        session.execute(text("DELETE FROM search_docs WHERE job_id IN (SELECT job_id FROM search_docs LIMIT 1)"))
+    with db.engine.begin() as conn:
+        assert rebuild(conn) == 2
+    assert titles(search(q="厨师")) == ["厨师"]
+    assert search()["total"] == 2
+    push(("B", {"title": "面点师"}))  # rows made by the rebuild are rewritten like any other
+    assert titles(search(q="厨师")) == [] and titles(search(q="面点")) == ["面点师"]
+
+
+@pytest.mark.skipif(not IS_PG, reason="the shard index is PostgreSQL's")
+def test_shard_index_tags_each_open_job_with_one_shard(db: Database, client: TestClient,
+                                                       partner: tuple[str, str], push: Push) -> None:
+    push(*[(f"S{i}", {"title": f"会计{i}"}) for i in range(20)])
+    assert client.delete("/api/v1/postings/S0", headers=auth(partner[1])).status_code == 204
+    with db.read() as session:
+        docs = session.execute(text("SELECT docid FROM search_docs")).scalars().all()
+        for shard in range(16):
+            found = set(session.execute(text(
+                "SELECT docid FROM search_docs WHERE hub_search_shard(full_tsv, docid) @@ CAST(:q AS tsquery)"),
+                {"q": f"'会计#{shard}'"}).scalars())
+            assert found == {d for d in docs if d >= 0 and d & 15 == shard}
+
+
+@pytest.mark.skipif(not IS_PG, reason="the shard index is PostgreSQL's")
+def test_counts_from_one_shard_agree_with_the_whole_index(push: Push, search: Search,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.search import engine_pg, facets
+
+    push(*[(f"S{i}", {"title": f"会计{i}", "industry": "JKLM"[i % 4]}) for i in range(64)])
+    monkeypatch.setattr(engine_pg, "doc_count", lambda session: 10.0 ** 9)  # "one shard holds enough"
+    monkeypatch.setattr(facets, "COUNT_CAP", 2)
+    monkeypatch.setattr(facets, "FACET_CAP", 2)
+    body = search(q="会计", facets="industry")
+    assert body["total"] == 2 and body["total_capped"] is True
+    assert sum(body["facets"]["industry"].values()) == 2
+    monkeypatch.setattr(facets, "COUNT_CAP", 1000)
+    assert search(q="会计")["total"] == 64
+
+
+def test_index_agrees_with_jobs_after_rounds_of_updates(client: TestClient, partner: tuple[str, str],
+                                                        push: Push, search: Search) -> None:
+    import random
+
+    words = ["会计", "护士", "销售", "厨师", "司机", "教师"]
+    rng = random.Random(5)
+    current: dict[str, str | None] = {}
+    for _ in range(3):
+        batch = []
+        for i in range(12):
+            ext = f"R{i}"
+            if current.get(ext) and rng.random() < 0.2:
+                client.delete(f"/api/v1/postings/{ext}", headers=auth(partner[1]))
+                current[ext] = None
+                continue
+            title = "".join(rng.sample(words, 2)) + f"{i}"
+            month = rng.randint(1, 9)
+            batch.append((ext, {"title": title, "posted_at": f"2026-0{month}-01T09:00:00+08:00",
+                                "salary": {"min": 1000 * month, "max": 2000 * month, "period": "month"},
+                                "locations": [{"region_code": rng.choice(["440305", "110105", "330106"])}]}))
+            current[ext] = title
+        push(*batch)
+        for word in words:
+            expected = {t for t in current.values() if t and word in t}
+            assert set(titles(search(q=word, limit=100))) == expected, word

@@ -1,0 +1,60 @@
+"""The tokeniser both databases index with, and the capped, cached totals."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.search import facets
+from app.search.plan import Plan, fts_expr, tsquery
+from app.search.tokens import query_tokens, text_tokens
+from tests.search.conftest import Push, Search
+
+
+def test_cjk_text_becomes_overlapping_pairs_and_words_are_lower_cased() -> None:
+    assert text_tokens("Java开发工程师（2022届校招）") == ["java", "开发", "发工", "工程", "程师", "2022", "届校", "校招"]
+
+
+def test_full_width_and_traditional_fold_to_the_same_tokens() -> None:
+    assert text_tokens("Ｊａｖａ開發") == text_tokens("java开发") == ["java", "开发"]
+
+
+def test_titles_pair_characters_across_short_punctuation() -> None:
+    assert "售客" in text_tokens("销售/客服", bridge=True)
+    assert "售客" not in text_tokens("销售/客服")
+
+
+def test_query_tokens_mark_lone_characters_as_prefixes_and_refuse_overlong_words() -> None:
+    assert query_tokens("护 java") == ["护*", "java"]
+    assert query_tokens("a" * 41) is None
+    assert query_tokens("！？") == []
+
+
+def test_match_expressions_quote_every_token() -> None:
+    plan = Plan(("软件", "护*"), (("region", ("_r440000", "_r110000")), ("band", ("_sal_8000",)),
+                                  ("!band", ("_sal_9000",))))
+    assert fts_expr(plan, head_only=True) == (
+        '("_h软件" AND "_h护"* AND ("_r440000" OR "_r110000") AND ("_sal_8000")) NOT ("_sal_9000")')
+    assert fts_expr(plan, body_only=True) == (
+        '(("软件" AND "护"* AND ("_r440000" OR "_r110000") AND ("_sal_8000")) NOT ("_h软件" AND "_h护"*)) '
+        'NOT ("_sal_9000")')
+    assert tsquery(plan) == "'软件' & '护':* & ('_r440000' | '_r110000') & ('_sal_8000') & !('_sal_9000')"
+    assert fts_expr(Plan((), ())) == "" and tsquery(Plan((), ())) == ""
+
+
+def test_total_is_capped_and_says_so(push: Push, search: Search, monkeypatch: pytest.MonkeyPatch) -> None:
+    push(*[(f"K{i}", {"title": f"会计{i}", "posted_at": f"2026-04-0{i + 1}T09:00:00+08:00",
+                      "industry": "JKL"[i]}) for i in range(3)])
+    monkeypatch.setattr(facets, "COUNT_CAP", 2)
+    monkeypatch.setattr(facets, "FACET_CAP", 2)
+    body = search(q="会计", facets="industry")
+    assert body["total"] == 2 and body["total_capped"] is True
+    assert sum(body["facets"]["industry"].values()) == 2
+    assert len(body["items"]) == 3
+
+
+def test_cached_total_follows_new_jobs(push: Push, search: Search) -> None:
+    push(("A", {"title": "厨师"}))
+    assert search(q="厨师", facets="industry")["total"] == 1
+    push(("B", {"title": "厨师长"}))
+    body = search(q="厨师", facets="industry")
+    assert body["total"] == 2 and body["facets"]["industry"] == {"I": 2}
