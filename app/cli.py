@@ -1,4 +1,4 @@
-"""The ``hub`` command: serve, migrate, partner create, demo (and later: worker, sync)."""
+"""The ``hub`` command: serve, migrate, partner create, demo, worker, sync."""
 
 from __future__ import annotations
 
@@ -72,8 +72,45 @@ def _demo(args: argparse.Namespace) -> int:
         lines.append(f"  {p['name']} ({p['kind']}): {p['api_key']}  {p['postings']}")
     lines += [f"  Admin token: {settings.admin_token}", "",
               "Try: curl -H 'Authorization: Bearer <key>' " + base + "/api/v1/me", ""]
+    lines += _demo_feeds(settings, args.data)
     print("\n".join(lines), flush=True)
     return _serve(argparse.Namespace(host=None, port=None, workers=1, no_migrate=True))
+
+
+def _demo_feeds(settings: object, data: str | None) -> list[str]:
+    """Start local partner feeds (one per format) and the sync worker; banner lines."""
+    from pathlib import Path
+
+    from app.demo import DEFAULT_DIR
+    from app.sync.demo_feeds import start_demo_feeds
+
+    feeds = start_demo_feeds(settings, Path(data) if data else DEFAULT_DIR)  # type: ignore[arg-type]
+    if not feeds:
+        return ["Demo feeds are off: set HUB_SYNC_ALLOW_PRIVATE=1 (make run does) to pull local feeds.", ""]
+    base = f"http://{settings.host}:{settings.port}"  # type: ignore[attr-defined]
+    lines = ["Local partner feeds, pulled by the sync worker every 20 s (they grow each minute):"]
+    lines += [f"  {f.format:<6} {f.url}  ->  {base}/api/v1/sources/{f.source_id}/runs" for f in feeds]
+    return lines + ["  (read sources and runs with the admin token; details in docs/sync.md)", ""]
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from app.observability import configure_logging
+    from app.sync.commands import run_worker
+
+    settings = get_settings()
+    if not args.no_migrate:
+        from app.migrate import upgrade
+
+        upgrade(settings.database_url)
+    configure_logging(settings.log_level, settings.log_json)
+    return run_worker(settings, concurrency=args.concurrency, monitor_s=args.monitor_interval,
+                      metrics_port=args.metrics_port)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from app.sync.commands import sync_once
+
+    return sync_once(get_settings(), args.source_id)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", default=None, help="folder with demo postings (default: ./demo)")
     demo.add_argument("--serve", action="store_true", help="then serve (what `make run` does)")
     demo.set_defaults(func=_demo)
+    worker = sub.add_parser("worker", help="run the feed sync scheduler (also webhooks and housekeeping)")
+    worker.add_argument("--concurrency", type=int, default=None, help="sources synced at once (HUB_SYNC_CONCURRENCY)")
+    worker.add_argument("--monitor-interval", type=float, default=2.0, help="seconds between looks for due sources")
+    worker.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics on this port")
+    worker.add_argument("--no-migrate", action="store_true")
+    worker.set_defaults(func=_worker)
+    sync = sub.add_parser("sync", help="sync one source now, with a progress bar; prints the run")
+    sync.add_argument("source_id")
+    sync.set_defaults(func=_sync)
     return parser
 
 

@@ -10,7 +10,21 @@ from typing import Any
 from fastapi import FastAPI
 
 from app import web
-from app.api import changes, dedup, exports, jobs, ops, partners, postings, webhooks
+from app.api import (
+    cases,
+    changes,
+    dedup,
+    exports,
+    fairs,
+    jobs,
+    ops,
+    partners,
+    postings,
+    reports,
+    sources,
+    visits,
+    webhooks,
+)
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import install_error_handlers
@@ -44,7 +58,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
-    for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup):
+    for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup, sources,
+                   fairs, visits, cases, reports):
         app.include_router(module.router)
     web.install(app)
     install_openapi(app)

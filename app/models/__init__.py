@@ -1,19 +1,26 @@
 """ORM models, one table per file."""
 
 from .base import Base, new_id, utcnow
+from .campaign import Case, CasePush, Fair, FairJob, Visit, VisitTarget
 from .change import Change, Counter
 from .dedup import EmployerName, JobBlock, JobMerge, JobSignature, PostingMatch, PostingOverride
 from .employer import Employer
 from .idempotency import IdempotencyKey
 from .job import Job
+from .job_document import JobDocument
 from .partner import PARTNER_KINDS, ApiKey, Partner
 from .posting import POSTING_STATUSES, Posting
 from .search import SearchDoc, SearchText
+from .source import SOURCE_FORMATS, Source
+from .source_item import SourceItem
+from .sync_run import RUN_STATUSES, SyncRun
 from .webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "Base", "new_id", "utcnow", "Change", "Counter", "Employer", "IdempotencyKey", "Job",
     "PARTNER_KINDS", "ApiKey", "Partner", "POSTING_STATUSES", "Posting", "SearchDoc", "SearchText",
-    "Webhook", "WebhookDelivery",
+    "Webhook", "WebhookDelivery", "JobDocument",
+    "SOURCE_FORMATS", "Source", "SourceItem", "RUN_STATUSES", "SyncRun",
+    "Fair", "FairJob", "Visit", "VisitTarget", "Case", "CasePush",
     "EmployerName", "JobBlock", "JobMerge", "JobSignature", "PostingMatch", "PostingOverride",
 ]

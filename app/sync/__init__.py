@@ -1,1 +1,1 @@
-"""Partner feed synchronisation: safe fetching and feed parsing (database-free)."""
+"""Partner feed synchronisation: safe fetching, feed adapters, runs, the scheduler (docs/sync.md)."""

@@ -25,7 +25,7 @@ class CircuitBreaker:
     @property
     def current_cooldown_s(self) -> float:
         extra = max(0, self.failures - self.threshold)
-        return min(self.max_cooldown_s, self.cooldown_s * 2 ** min(extra, 32))
+        return float(min(self.max_cooldown_s, self.cooldown_s * 2 ** min(extra, 32)))
 
     def state(self, now: float) -> str:
         """``closed``, ``open`` or ``half_open``."""

@@ -130,6 +130,25 @@ def iter_text_lines(body: BinaryIO, declared_charset: str | None,
         yield pending
 
 
+def iter_text_chunks(body: BinaryIO, declared_charset: str | None,
+                     chunk_size: int = 256 * 1024) -> Iterator[str]:
+    """Stream a binary body as decoded text pieces of about ``chunk_size`` bytes each
+    (the encoding detected on the first piece, bad bytes replaced; never raises)."""
+    first = body.read(chunk_size)
+    encoding = detect_encoding(first[:SAMPLE_BYTES], declared_charset,
+                               complete=len(first) < chunk_size and len(first) <= SAMPLE_BYTES)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    chunk = first
+    while chunk:
+        text = decoder.decode(chunk)
+        if text:
+            yield text
+        chunk = body.read(chunk_size)
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
 _XML_DECL_RE = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])([^\"']*)\2", re.IGNORECASE)
 
 

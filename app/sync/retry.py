@@ -24,7 +24,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
         """Delay before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        delay = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+        delay = float(min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1)))
         spread = delay * self.jitter
         return max(0.0, delay - spread + (rng or random).random() * spread)
 

@@ -66,15 +66,22 @@ class FeedServer:
     base_url: str
     port: int
     hits: Counter[str] = field(default_factory=Counter)
+    docs: dict[str, tuple[bytes, str, dict[str, str]]] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def put(self, path: str, body: bytes, ctype: str = "application/json", **headers: str) -> str:
+        """Serve ``body`` at ``path`` (``/doc/...``) from now on; returns its URL."""
+        self.docs[path] = (body, ctype, headers)
+        return self.url(path)
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     stop = threading.Event()
     hits: Counter[str]
+    docs: dict[str, tuple[bytes, str, dict[str, str]]]
     bomb: bytes
     many: bytes
 
@@ -109,6 +116,11 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.server.hits[parts.path + ("?" + parts.query if parts.query else "")] += 1
         route = ROUTES.get(parts.path)
+        if parts.path in self.server.docs:
+            body, ctype, headers = self.server.docs[parts.path]
+            if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
+                return self.send(b"", 304, ETag=headers["ETag"])
+            return self.send(body, ctype=ctype, **headers)
         if route is None and parts.path.startswith("/samples/"):
             name = parts.path.removeprefix("/samples/")
             if name in SAMPLES:
@@ -220,12 +232,14 @@ def feed_server() -> Iterator[FeedServer]:
     server.hits = Counter()
     server.bomb = gzip_bomb()
     server.many = ten_thousand_items()
+    feeds = FeedServer(f"http://127.0.0.1:{server.server_address[1]}", server.server_address[1],
+                       server.hits)
+    server.docs = feeds.docs
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()
-    port = server.server_address[1]
     try:
-        yield FeedServer(f"http://127.0.0.1:{port}", port, server.hits)
+        yield feeds
     finally:
         server.stop.set()
         server.shutdown()

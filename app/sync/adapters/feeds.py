@@ -19,6 +19,9 @@ Categories with a ``domain`` (RSS) or ``scheme`` (Atom) of ``employer``/``compan
 ``employmenttype`` or ``industry`` fill those fields; other categories become tags.
 A feed-level ``<link rel="next">`` (Atom, or ``atom:link`` in RSS; RFC 5005) is
 yielded as a ``PageLink``. ``mapping`` may name any other entry key.
+
+Documents of ``STREAM_BYTES`` or more are streamed instead (``feedstream``): memory
+stays flat, but they must be well-formed XML.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from ..encoding import Utf8XmlReader, charset_from_content_type
 from ..mapping import FieldMapping, assign, get_target, is_empty
 from .base import Event, FeedFormatError, PageLink
 from .common import build_item
+from .feedstream import parse_big_feed
+from .jsonstream import should_stream
 from .text import html_to_text
 
 EXTENSIONS = (
@@ -109,19 +114,19 @@ def posting_from_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
     for tag in entry.get("tags") or []:
         term = (tag.get("term") or tag.get("label") or "").strip()
         scheme = re.sub(r"[\s-]", "", (tag.get("scheme") or "").lower())
-        target = CATEGORY_TARGETS.get(scheme)
+        category = CATEGORY_TARGETS.get(scheme)
         if not term:
             continue
-        if target == "locations":
+        if category == "locations":
             places = data.get("locations")
             if isinstance(places, list) and places and isinstance(places[0], dict) \
                     and "city" not in places[0]:
                 places[0]["city"] = term  # e.g. job:regionCode plus a location category
             else:
                 data["locations"] = (places if isinstance(places, list) else []) + [term]
-        elif target and is_empty(get_target(data, target)):
-            assign(data, target, term)
-        elif not target:
+        elif category and is_empty(get_target(data, category)):
+            assign(data, category, term)
+        elif not category:
             tags.append(term)
     if tags:
         data["tags"] = tags
@@ -131,6 +136,9 @@ def posting_from_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
 def parse_feed(body: BinaryIO, content_type: str | None, base_url: str,
                mapping: FieldMapping | None) -> Iterator[Event]:
     screen_xml(body, content_type)
+    if should_stream(body):
+        yield from parse_big_feed(body, content_type, base_url, mapping, posting_from_entry)
+        return
     headers = {"content-type": content_type or "application/xml"}
     if base_url:
         headers["content-location"] = base_url

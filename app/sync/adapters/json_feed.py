@@ -8,6 +8,9 @@ Documents: a list of posting objects; or an object holding the list under
 ``links.next`` (a URL or ``{"href": ...}``), ``paging.next``, ``meta.next``,
 ``data.next`` and is yielded last as a ``PageLink``.
 
+Bodies of ``STREAM_BYTES`` or more are streamed (``jsonstream``): a top-level list or
+the first list found at the paths above, in document order, one item at a time.
+
 JSON Lines (one object per line) is recognised by Content-Type (``ndjson``/``jsonl``)
 or when the body is not one JSON value but its lines are; it is streamed, and a bad
 line is an ``ItemError`` like any malformed item.
@@ -23,6 +26,7 @@ from ..encoding import charset_from_content_type, decode_text, iter_text_lines
 from ..mapping import FieldMapping, lookup
 from .base import Event, FeedFormatError, ItemError
 from .common import build_item, page_link
+from .jsonstream import Walk, should_stream, stream_records
 
 LIST_KEYS = ("postings", "items", "jobs", "results", "records", "data", "data.list",
              "data.items", "data.records", "data.jobs", "data.rows")
@@ -75,6 +79,15 @@ class JsonFeedAdapter:
         if any(kind in ctype for kind in _LINES_TYPES):
             yield from self._lines(body, content_type, base_url, mapping)
             return
+        if should_stream(body):
+            walk = Walk()
+            yield from self._streamed(body, content_type, base_url, mapping, walk)
+            if walk.path is not None:
+                return
+            body.seek(0)
+            if walk.trailing:
+                yield from self._lines(body, content_type, base_url, mapping)
+                return
         text = decode_text(body.read(), charset_from_content_type(content_type))
         try:
             doc = json.loads(text)
@@ -91,6 +104,19 @@ class JsonFeedAdapter:
         if isinstance(doc, Mapping):
             paths = ((mapping.next_page,) if mapping and mapping.next_page else ()) + NEXT_KEYS
             link = page_link(doc, paths, base_url)
+            if link is not None:
+                yield link
+
+    def _streamed(self, body: BinaryIO, content_type: str | None, base_url: str,
+                  mapping: FieldMapping | None, walk: Walk) -> Iterator[Event]:
+        paths = (mapping.records,) if mapping and mapping.records else LIST_KEYS
+        wanted = tuple(tuple(path.split(".")) for path in paths)
+        charset = charset_from_content_type(content_type)
+        for index, record in enumerate(stream_records(body, charset, wanted, walk)):
+            yield build_item(index, record, mapping, base_url)
+        if walk.path is not None:
+            nexts = ((mapping.next_page,) if mapping and mapping.next_page else ()) + NEXT_KEYS
+            link = page_link(walk.rest, nexts, base_url)
             if link is not None:
                 yield link
 

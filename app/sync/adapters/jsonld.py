@@ -13,6 +13,9 @@ MONTH/YEAR/DAY/HOUR; other units become raw text), datePosted, validThrough,
 employmentType (FULL_TIME/PART_TIME/INTERN; others -> other), educationRequirements
 (text or EducationalOccupationalCredential.credentialCategory), industry,
 totalJobOpenings, url, description (HTML stripped). Currency is not carried.
+
+Bodies of ``STREAM_BYTES`` or more that are a JSON list, or an object with
+``itemListElement`` or ``@graph``, are streamed one node at a time (``jsonstream``).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from typing import Any, BinaryIO
 
 from ..encoding import charset_from_content_type, decode_text
 from ..mapping import FieldMapping
-from .base import Event, FeedFormatError, ItemError
+from .base import Event, FeedFormatError, ItemError, ParsedPosting
 from .common import build_item
+from .jsonstream import Walk, should_stream, stream_records
 from .text import html_to_text
 
 _EMPLOYMENT = {"FULL_TIME": "full_time", "PART_TIME": "part_time", "INTERN": "internship"}
@@ -146,6 +150,12 @@ def posting_from_node(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _item(index: int, node: Mapping[str, Any], mapping: FieldMapping | None,
+          base_url: str) -> ParsedPosting | ItemError:
+    base = {k: v for k, v in posting_from_node(node).items() if v is not None}
+    return build_item(index, node, mapping, base_url, base=base)
+
+
 class JsonLdAdapter:
     """See the module docstring."""
 
@@ -153,6 +163,17 @@ class JsonLdAdapter:
 
     def parse(self, body: BinaryIO, *, content_type: str | None, base_url: str,
               mapping: FieldMapping | None) -> Iterator[Event]:
+        if should_stream(body):
+            walk = Walk()
+            index = 0
+            for record in stream_records(body, charset_from_content_type(content_type),
+                                         (("itemListElement",), ("@graph",)), walk):
+                for node in _job_nodes(record):
+                    yield _item(index, node, mapping, base_url)
+                    index += 1
+            if walk.path is not None:
+                return
+            body.seek(0)
         text = decode_text(body.read(), charset_from_content_type(content_type))
         stripped = text.lstrip("\ufeff \t\r\n")
         if stripped.startswith(("{", "[")):
@@ -175,6 +196,5 @@ class JsonLdAdapter:
                 index += 1
                 continue
             for node in _job_nodes(doc):
-                base = {k: v for k, v in posting_from_node(node).items() if v is not None}
-                yield build_item(index, node, mapping, base_url, base=base)
+                yield _item(index, node, mapping, base_url)
                 index += 1

@@ -159,7 +159,7 @@ def _external_id(raw: Any, out: Mapping[str, Any], force_hash: bool) -> str:
         if given:
             return hashed_id(given)
         if url and len(url) <= MAX_ID:
-            return url
+            return str(url)
     if url:
         return hashed_id(url)
     place = out.get("locations", [None])[0]
