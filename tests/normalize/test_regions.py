@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -171,18 +170,6 @@ def test_division_table_is_complete_and_consistent() -> None:
     assert [r.name for r in children(None)][:3] == ["北京市", "天津市", "河北省"]
     assert sum(len(children(p.code)) for p in children(None)) == levels["city"] + sum(
         1 for r in regions if r.level == "district" and r.city_code == r.province_code)
-
-
-def test_resolve_location_is_fast_for_typical_strings() -> None:
-    samples = ["深圳-南山区", "广东省深圳市南山区科技园1号", "北京市海淀区", "杭州", "朝阳区"]
-    resolve_location("warm up")
-    start = time.perf_counter()
-    for _ in range(400):
-        for s in samples:
-            resolve_location(s)
-    per_call = (time.perf_counter() - start) / 2000
-    assert per_call < 100e-6  # measured ~5-12 µs; generous for slow CI machines
-
 
 def _generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("gen_divisions", ROOT / "scripts" / "gen_divisions.py")
