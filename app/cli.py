@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true")
     serve.set_defaults(func=_serve)
     migrate = sub.add_parser("migrate", help="apply database migrations")
-    migrate.add_argument("--revision", default="heads")
+    migrate.add_argument("--revision", default="head")
     migrate.set_defaults(func=_migrate)
     partner = sub.add_parser("partner", help="manage partners").add_subparsers(dest="action", required=True)
     create = partner.add_parser("create", help="create a partner and print its API key")

@@ -27,8 +27,8 @@ def alembic_config() -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
-    """Migrate to ``revision`` (every head by default); concurrent callers (several API processes) take turns."""
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate to ``revision`` (the head by default); concurrent callers (several API processes) take turns."""
     engine = make_engine(normalise_url(url), pool_size=1)
     try:
         with engine.connect() as conn:
