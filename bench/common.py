@@ -42,11 +42,19 @@ def real_rows() -> list[dict[str, Any]]:
 
 
 def postings(n: int, seed: int = 24365, prefix: str = "B") -> Iterator[dict[str, Any]]:
-    """``n`` distinct real-shaped postings: real rows with their own ids and a varied headcount."""
+    """``n`` real-shaped postings that are distinct vacancies: real rows, each copy of a row
+    moved to another prefecture city (another city never dedups), with its own id."""
+    from app.normalize import all_regions
+
     rows = real_rows()
+    cities = [r for r in all_regions() if r.level == "city"]
     rng = random.Random(seed)
     for i in range(n):
         row = dict(rows[i % len(rows)])
+        copy = i // len(rows)
+        if copy:
+            city = cities[(copy * 7919 + i) % len(cities)]
+            row["locations"] = [city.province + (city.city or "")]
         row["external_id"] = f"{prefix}{i:07d}"
         row["headcount"] = rng.randint(1, 30)
         yield row
