@@ -29,7 +29,7 @@ from bench.search_data import Generator
 
 BATCH = 5000
 GIN = {"ix_search_docs_head_tsv": "head_tsv", "ix_search_docs_full_tsv": "full_tsv",
-       "ix_search_docs_shard": "hub_search_shard(full_tsv, docid)"}
+       "ix_search_docs_shard": "hub_search_shard(head_tsv, docid)"}
 
 
 def fresh_database(url: str) -> None:

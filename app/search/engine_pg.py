@@ -21,8 +21,14 @@ from .plan import Plan, tsquery
 
 WALK_ROWS = 4000  # the most rows a walk for one page may test
 SAMPLE_WALK_ROWS = 8000  # ... and a walk for a count or the facets' sample
-SHARDS = 16  # hub_search_shard (migration 0003) tags each open job's lexemes with docid & 15
+WALK_ROW_COST = 10  # testing one row on a walk costs about ten GIN posting entries
+SHARDS = 8  # hub_search_shard (migration 0003) tags each open job's head lexemes with docid & 7
 FACET_COLUMNS = "industry, education, job_type, employer_type, regions"
+# One round trip each; set_config(..., true) lasts to the end of the (read) transaction at
+# most, and the larger work_mem (which keeps bitmaps exact) may stay until then.
+_BITMAP_ONLY = text("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), "
+                    "set_config('work_mem', '32MB', true)")
+_BITMAP_DONE = text("SELECT set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)")
 
 
 def _cond(plan: Plan, column: str, body_only: bool, args: dict[str, Any]) -> str:
@@ -64,34 +70,56 @@ class PostgresEngine:
         return list(self.session.execute(text(sql), args))
 
     def _gin(self, sql: str, args: dict[str, Any]) -> list[Any]:
-        """Run with the GIN bitmap, not a walk down the primary key testing every row."""
-        for setting in ("enable_indexscan = off", "enable_seqscan = off", "work_mem = '32MB'"):
-            self.session.execute(text(f"SET LOCAL {setting}"))
+        """Run with the GIN bitmap, not a walk down the primary key testing every row (and
+        with the memory to keep the bitmap exact), then put the settings back."""
+        self.session.execute(_BITMAP_ONLY)
         try:
             return self._run(sql, args)
         finally:
-            self.session.execute(text("RESET enable_indexscan"))
-            self.session.execute(text("RESET enable_seqscan"))
-            self.session.execute(text("RESET work_mem"))
+            self.session.execute(_BITMAP_DONE)
 
     def _fetch(self, plan: Plan, tier: str, rng: Range, limit: int, columns: str, ordered: bool,
-               max_walk: int) -> list[Any]:
-        """Up to ``limit`` matching rows of one docid range, newest first if ``ordered``."""
+               max_walk: int, shard: bool = False) -> list[Any]:
+        """Up to ``limit`` matching rows of one docid range (newest first if ``ordered``), by
+        whichever of walk, shard or GIN the statistics make cheapest. A walk or a shard that
+        comes back short hands over to the next; GIN is exact and always the last."""
         column = "head_tsv" if tier == "head" or not plan.terms else "full_tsv"
         args: dict[str, Any] = {"limit": limit}
         cond, where = _cond(plan, column, tier == "body", args), _range(rng, args)
-        order = "ORDER BY docid DESC" if ordered else ""
         if "@@" not in cond:  # nothing for GIN to look up: the primary key walk is the plan
             return self._run(f"SELECT {columns} FROM search_docs WHERE {cond} AND {where} "
                              f"ORDER BY docid DESC LIMIT :limit", args)
-        expected = limit / max(estimate(self.session, plan, column), 1e-9)
+        share, rarest = estimate(self.session, plan, column)
+        docs = doc_count(self.session)  # posting lists cover every doc; a date range keeps fewer
+        kept = doc_count(self.session, plan.since) if rng[2] == 0 else docs
+        lists = len(plan.terms) + sum(1 for name, _ in plan.groups if name[0] != "!")
+        expected = limit / max(share, 1e-9)  # rows a walk tests to find ``limit`` matches
+        # A GIN bitmap reads the posting lists, then visits every match (or ``limit`` of them).
+        costs = {"gin": rarest * docs * lists + (share * kept if ordered else limit) * WALK_ROW_COST}
         if expected <= max_walk:
-            args["budget"] = int(min(max_walk, max(500, 3 * expected)))
-            rows = self._run(f"SELECT {columns} FROM (SELECT * FROM search_docs WHERE {where} "
-                             f"ORDER BY docid DESC LIMIT :budget) s WHERE {cond} LIMIT :limit", args)
+            costs["walk"] = expected * WALK_ROW_COST
+        # hub_search_shard(head_tsv) holds title, employer and filter lexemes: its matches are
+        # some of the plan's matches, so it can only say "at least ``limit``" (all a count needs).
+        head_share = estimate(self.session, plan, "head_tsv")[0] if shard else 0.0
+        if head_share * kept >= SHARDS * limit / 2 and not any(t.endswith("*") for t in plan.terms):
+            costs["shard"] = rarest * docs * lists / SHARDS + limit * WALK_ROW_COST
+        for way in sorted(costs, key=costs.__getitem__):
+            if way == "walk":
+                args["budget"] = int(min(max_walk, max(500, 3 * expected)))
+                rows = self._run(f"SELECT {columns} FROM (SELECT * FROM search_docs WHERE {where} "
+                                 f"ORDER BY docid DESC LIMIT :budget) s WHERE {cond} LIMIT :limit", args)
+            elif way == "shard":
+                args["s"] = tsquery(plan, shard=0)
+                sharded = cond.replace(f"{column} @@ CAST(:a AS tsquery)",
+                                       "hub_search_shard(head_tsv, docid) @@ CAST(:s AS tsquery)")
+                rows = self._gin(f"SELECT {columns} FROM search_docs WHERE {sharded} AND {where} LIMIT :limit", args)
+            else:
+                order = "ORDER BY docid DESC" if ordered else ""
+                return self._gin(f"SELECT {columns} FROM search_docs WHERE {cond} AND {where} {order} LIMIT :limit",
+                                 args)
             if len(rows) >= limit:
                 return rows
-        return self._gin(f"SELECT {columns} FROM search_docs WHERE {cond} AND {where} {order} LIMIT :limit", args)
+        raise AssertionError("unreachable: GIN is always among the ways")
 
     def page(self, plan: Plan, tier: str, after: int | None, n: int) -> list[int]:
         """Docids of matches with keys below ``after``, newest first; tier ``all``, ``head`` or ``body``."""
@@ -99,41 +127,20 @@ class PostgresEngine:
                  for r in self._fetch(plan, tier, rng, n, "docid", True, WALK_ROWS)]
         return sorted(found, key=doc_key, reverse=True)[:n]
 
-    def band(self, plan: Plan, after: tuple[int, int] | None, n: int) -> list[tuple[int, int | None]]:
-        """(docid, salary) of a salary band's matches, best paid first, after a (salary, key) position."""
-        found: list[tuple[int, int | None]] = []
-        for rng in docid_ranges(plan.status, plan.since, None):
-            args: dict[str, Any] = {"n": n}
-            where = f"{_cond(plan, 'full_tsv' if plan.terms else 'head_tsv', False, args)} AND {_range(rng, args)}"
-            if after is not None:
-                args.update(a_sal=after[0], a_id=after[1] - rng[2])
-                where += " AND (salary < :a_sal OR (salary = :a_sal AND docid < :a_id))"
-            found += [(r[0], r[1]) for r in self._gin(
-                f"SELECT docid, salary FROM search_docs WHERE {where} ORDER BY salary DESC, docid DESC LIMIT :n",
-                args)]
-        return sorted(found, key=lambda r: (r[1] or 0, doc_key(r[0])), reverse=True)[:n]
-
-    def _sample(self, plan: Plan, rng: Range, cap: int, columns: str) -> list[Any]:
-        """Up to ``cap`` matching rows of one range, in no particular order. When one shard
-        alone should hold ``cap`` open matches, its short posting lists are asked first."""
-        if rng[2] == 0 and tsquery(plan) and not any(t.endswith("*") for t in plan.terms) and \
-                estimate(self.session, plan, "full_tsv") * doc_count(self.session) >= 2 * SHARDS * cap:
-            args: dict[str, Any] = {"limit": cap, "s": tsquery(plan, shard=0)}
-            cond = _cond(plan, "full_tsv", False, args).replace(
-                "full_tsv @@ CAST(:a AS tsquery)", "hub_search_shard(full_tsv, docid) @@ CAST(:s AS tsquery)")
-            rows = self._gin(f"SELECT {columns} FROM search_docs WHERE {cond} AND {_range(rng, args)} LIMIT :limit",
-                             args)
-            if len(rows) >= cap:
-                return rows
-        return self._fetch(plan, "all", rng, cap, columns, False, SAMPLE_WALK_ROWS)
+    def exists(self, plan: Plan) -> bool:
+        """Whether anything matches."""
+        return any(self._fetch(plan, "all", rng, 1, "1", False, WALK_ROWS)
+                   for rng in docid_ranges(plan.status, plan.since, None))
 
     def count(self, plan: Plan, cap: int) -> int:
         """How many jobs match, counting no further than ``cap``."""
-        total = sum(len(self._sample(plan, rng, cap, "1")) for rng in docid_ranges(plan.status, plan.since, None))
+        total = sum(len(self._fetch(plan, "all", rng, cap, "1", False, SAMPLE_WALK_ROWS, shard=rng[2] == 0))
+                    for rng in docid_ranges(plan.status, plan.since, None))
         return min(total, cap)
 
     def facet_rows(self, plan: Plan, cap: int) -> list[Any]:
         """Facet values of up to ``cap`` matches (all of them when fewer match)."""
         rows = [r for rng in docid_ranges(plan.status, plan.since, None)
-                for r in self._sample(plan, rng, cap, FACET_COLUMNS)]
+                for r in self._fetch(plan, "all", rng, cap, FACET_COLUMNS, False, SAMPLE_WALK_ROWS,
+                                     shard=rng[2] == 0)]
         return rows[:cap]

@@ -69,21 +69,9 @@ class SqliteEngine:
                                               f"ORDER BY {col} DESC LIMIT :n", args)]
         return sorted(found, key=doc_key, reverse=True)[:n]
 
-    def band(self, plan: Plan, after: tuple[int, int] | None, n: int) -> list[tuple[int, int | None]]:
-        """(docid, salary) of a salary band's matches, best paid first, after a (salary, key) position."""
-        expr = fts_expr(plan)
-        found: list[tuple[int, int | None]] = []
-        for lo, hi, shift in docid_ranges(plan.status, plan.since, None):
-            args: dict[str, Any] = {"n": n}
-            source, col = _source(plan, expr, join=True)
-            where = _where(plan, expr, col, lo, hi, args)
-            if after is not None:
-                args.update(a_sal=after[0], a_id=after[1] - shift)
-                where += " AND (d.salary < :a_sal OR (d.salary = :a_sal AND d.docid < :a_id))"
-            found += [(r[0], r[1]) for r in self._run(
-                f"SELECT d.docid, d.salary FROM {source} WHERE {where} ORDER BY d.salary DESC, d.docid DESC "
-                "LIMIT :n", args)]
-        return sorted(found, key=lambda r: (r[1] or 0, doc_key(r[0])), reverse=True)[:n]
+    def exists(self, plan: Plan) -> bool:
+        """Whether anything matches."""
+        return self.count(plan, 1) > 0
 
     def count(self, plan: Plan, cap: int) -> int:
         """How many jobs match, counting no further than ``cap``."""

@@ -30,16 +30,27 @@ class _Column:
         if token.endswith("*"):  # a prefix: every listed lexeme it starts, plus the unlisted rest
             stem = token[:-1]
             return min(1.0, self.floor + sum(f for t, f in self.freq.items() if t.startswith(stem)))
-        return self.freq.get(token, self.floor)
+        # Unlisted lexemes are rarer than the rarest listed one, most of them far rarer.
+        return self.freq.get(token, self.floor / 10)
 
 
-_cache: dict[str, tuple[float, dict[str, _Column], float]] = {}
+@dataclass(slots=True)
+class _Stats:
+    columns: dict[str, _Column]
+    docs: float  # pg_class.reltuples: 0 before the first ANALYZE
+    newest: int  # the open docids' extremes, for the share a posted_since range keeps
+    oldest: int
+
+
+_cache: dict[str, tuple[float, _Stats]] = {}
 _lock = threading.Lock()
 
 
-def _load(session: Session) -> tuple[dict[str, _Column], float]:
+def _load(session: Session) -> _Stats:
     out = {"head_tsv": _Column(), "full_tsv": _Column()}
-    docs = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass")).scalar()
+    docs, oldest, newest = session.execute(text(
+        "SELECT (SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass), "
+        "(SELECT min(docid) FROM search_docs WHERE docid >= 0), (SELECT max(docid) FROM search_docs)")).one()
     rows = session.execute(text(
         "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
         "WHERE schemaname = current_schema() AND tablename = 'search_docs' "
@@ -48,37 +59,41 @@ def _load(session: Session) -> tuple[dict[str, _Column], float]:
         if elems and freqs:
             listed = freqs[:len(elems)]
             out[name] = _Column(dict(zip(elems, listed)), min(listed))
-    return out, max(0.0, float(docs or 0))
+    return _Stats(out, max(0.0, float(docs or 0)), int(newest or 0), int(oldest or 0))
 
 
-def _stats(session: Session) -> tuple[dict[str, _Column], float]:
+def _stats(session: Session) -> _Stats:
     key = str(session.get_bind().engine.url)
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is not None and now - hit[0] < REFRESH_S:
-        return hit[1], hit[2]
-    loaded, docs = _load(session)
+        return hit[1]
+    loaded = _load(session)
     with _lock:
-        _cache[key] = (now, loaded, docs)
-    return loaded, docs
+        _cache[key] = (now, loaded)
+    return loaded
 
 
-def columns(session: Session) -> dict[str, _Column]:
-    return _stats(session)[0]
+def doc_count(session: Session, since: int | None = None) -> float:
+    """About how many docs there are (``pg_class.reltuples``; 0 before the first ANALYZE),
+    or how many of them are open and at least as fresh as the key ``since``."""
+    stats = _stats(session)
+    if since is None or since <= stats.oldest or stats.newest <= stats.oldest:
+        return stats.docs
+    return stats.docs * max(0.0, (stats.newest - since) / (stats.newest - stats.oldest))
 
 
-def doc_count(session: Session) -> float:
-    """About how many docs there are (``pg_class.reltuples``; 0 before the first ANALYZE)."""
-    return _stats(session)[1]
-
-
-def estimate(session: Session, plan: Plan, column: str) -> float:
-    """The fraction of docs matching ``plan`` in ``column`` (1.0: unknown). Query tokens are
-    pairs of one word and move together, so the rarest bounds them; filters are taken as
-    independent of the words and of each other, as PostgreSQL's planner takes them."""
-    stats = columns(session)[column]
-    share = min((stats.of(t) for t in plan.terms), default=1.0)
+def estimate(session: Session, plan: Plan, column: str) -> tuple[float, float]:
+    """(matching share, rarest share): the fraction of docs matching ``plan`` in ``column``,
+    and that of its rarest required term or filter, which sizes a GIN scan (1.0: unknown).
+    Query tokens are pairs of one word and move together, so the rarest bounds them;
+    filters are taken as independent of the words and of each other, as PostgreSQL does."""
+    stats = _stats(session).columns[column]
+    words = min((stats.of(t) for t in plan.terms), default=1.0)
+    share = rarest = words
     for name, toks in plan.groups:
         if name[0] != "!":
-            share *= min(1.0, sum(stats.of(t) for t in toks))
-    return share
+            group = min(1.0, sum(stats.of(t) for t in toks))
+            share *= group
+            rarest = min(rarest, group)
+    return share, rarest

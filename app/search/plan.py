@@ -30,11 +30,11 @@ class Plan:
             return replace(self, groups=tuple(g for g in self.groups if g[0] != "salary"), salary_min=None)
         return replace(self, groups=tuple(g for g in self.groups if g[0] != field))
 
-    def band(self, band: int) -> Plan:
-        """Only jobs whose salary lies in ``docs.BANDS`` band ``band``; -1: jobs without a salary."""
-        if band < 0:
+    def bands(self, bands: list[int]) -> Plan:
+        """Only jobs whose salary lies in one of these ``docs.BANDS`` bands; [-1]: no salary."""
+        if bands == [-1]:
             return replace(self, no_salary=True)
-        return replace(self, groups=self.groups + (("band", (f"_sb_{band}",)),))
+        return replace(self, groups=self.groups + (("band", tuple(f"_sb_{b}" for b in bands)),))
 
 
 def salary_token(salary_min: int) -> str:

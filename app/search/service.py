@@ -2,10 +2,11 @@
 
 Orders: ``relevance`` lists jobs whose title or employer holds the whole query,
 newest first, then jobs that match only through the description and the rest,
-newest first; ``newest`` is freshness alone; ``salary`` is the monthly salary's top,
-best paid first, jobs without a salary last. Every order is a keyset walk, so a
-page costs about the same however common the words are, and cursors stay stable
-while jobs are being added. See ``facets`` for ``total`` and facet counts.
+newest first; ``newest`` is freshness alone; ``salary`` is the monthly salary's top
+in bands of 500 CNY (where most salaries are; wider above 20,000), best paid first,
+newest first within a band, jobs without a salary last. Every order is a keyset walk,
+so a page costs about the same however common the words are, and cursors stay
+stable while jobs are being added. See ``facets`` for ``total`` and facet counts.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def _position(cursor: str | None, order: str, secret: str) -> list[int] | None:
         return None
     value = decode_cursor(cursor, secret)
     key = value.get("k") if isinstance(value, dict) else None
-    size = {"newest": 1, "relevance": 2, "salary": 3}[order]
+    size = {"newest": 1, "relevance": 2, "salary": 2}[order]
     if value.get("o") != order or not isinstance(key, list) or len(key) != size or not all(
             isinstance(k, int) and not isinstance(k, bool) for k in key):
         raise ValidationFailed("The cursor belongs to another search order.",
@@ -161,27 +162,36 @@ def _relevance(engine: Any, plan: Plan, position: list[int] | None, n: int) -> l
 
 
 def _by_salary(engine: Any, plan: Plan, position: list[int] | None, n: int) -> list[list[int]]:
-    """Walk down the salary bands (``_sb_K`` tokens), best paid first; no salary last (band -1).
-    A position is [band, salary, key]; hits are [band, salary, docid]."""
-    bands = list(range(len(BANDS) - 1, -1, -1))
+    """Best paid first by salary band (``docs.BANDS``: 500 CNY a month apart where most
+    salaries are), newest first within a band, jobs without a salary last (band -1). Each
+    band is a walk like any page; runs of empty bands are skipped by asking whether any of
+    16, 8, 4 or 2 bands has a match. A position is [band, key]; hits are [band, docid]."""
+    bands = [b for b in range(len(BANDS) - 1, -1, -1) if not position or b <= position[0]]
     if plan.salary_min is not None:
         bands = [b for b in bands if b + 1 == len(BANDS) or BANDS[b + 1] > plan.salary_min]
     else:
         bands.append(-1)
     hits: list[list[int]] = []
-    for band in bands:
-        if position and band > position[0]:
-            continue
-        after = (position[1], position[2]) if position and band == position[0] else None
-        need = n - len(hits)
-        if band < 0:
-            rows = [(d, 0) for d in engine.page(plan.band(band), "all", after[1] if after else None, need)]
-        else:
-            rows = [(d, s or 0) for d, s in engine.band(plan.band(band), after, need)]
-        hits += [[band, s, d] for d, s in rows]
-        if len(hits) >= n:
-            break
+    i = 0
+    while i < len(bands) and len(hits) < n:
+        i = _skip_empty(engine, plan, bands, i)
+        band = bands[i]
+        after = position[1] if position and band == position[0] else None
+        hits += [[band, d] for d in engine.page(plan.bands([band]), "all", after, n - len(hits))]
+        i += 1
     return hits
+
+
+def _skip_empty(engine: Any, plan: Plan, bands: list[int], i: int) -> int:
+    """The index of the first band from ``i`` on that may hold a match."""
+    size = 16
+    while size >= 2:
+        chunk = bands[i:i + size]
+        if len(chunk) == size and -1 not in chunk and not engine.exists(plan.bands(chunk)):
+            i += size
+        else:
+            size //= 2
+    return i
 
 
 def _render(session: Session, docids: list[int]) -> list[dict[str, Any]]:
