@@ -13,7 +13,7 @@ from app.normalize.text import clean_text
 __all__ = ["EMPLOYER_TYPES", "JOB_TYPES", "parse_employer_type", "parse_job_type"]
 
 EMPLOYER_TYPES = ("soe", "private", "foreign", "public_institution", "government", "other")
-JOB_TYPES = ("full_time", "part_time", "internship")
+JOB_TYPES = ("full_time", "part_time", "internship", "other")
 
 _EMPLOYER_EXACT = {
     "国企": "soe", "国有企业": "soe", "央企": "soe", "中央企业": "soe", "国有控股": "soe",

@@ -57,17 +57,3 @@ def job_document(job: Job, employer: Employer, sources: list[dict[str, Any]]) ->
 def get_job(session: Session, job_id: str) -> dict[str, Any] | None:
     job = session.get(Job, job_id)
     return render_jobs(session, [job])[0] if job else None
-
-
-def list_jobs(session: Session, *, after: tuple[str, str] | None, limit: int,
-              include_closed: bool = False) -> list[Job]:
-    """Newest first, keyset-paged by (first_seen_at, id); the search issue adds full text."""
-    stmt = select(Job).order_by(Job.first_seen_at.desc(), Job.id.desc()).limit(limit)
-    if not include_closed:
-        stmt = stmt.where(Job.status == "open")
-    if after:
-        from datetime import datetime
-
-        ts = datetime.fromisoformat(after[0])
-        stmt = stmt.where((Job.first_seen_at < ts) | ((Job.first_seen_at == ts) & (Job.id < after[1])))
-    return list(session.execute(stmt).scalars())

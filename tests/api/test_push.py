@@ -139,3 +139,9 @@ def test_ambiguous_district_is_read_inside_the_partners_region(client: TestClien
     # Junk text is not rescued by the partner's region.
     junk = client.put("/api/v1/postings/J", json=make_posting("J", locations=["火星基地"]), headers=auth(shenzhen))
     assert junk.status_code == 422
+
+
+def test_job_type_other_from_the_contract_is_accepted(client: TestClient, partner: tuple[str, str]) -> None:
+    _, key = partner
+    resp = client.put("/api/v1/postings/OT", json=make_posting("OT", job_type="other"), headers=auth(key))
+    assert resp.status_code == 201 and resp.json()["posting"]["job_type"] == "other"

@@ -86,5 +86,5 @@ def test_parse_job_type_returns_none_for_unknown_or_mixed(text: str | None) -> N
     assert parse_job_type(text) is None
 
 
-def test_job_types_constant_lists_the_three_enum_values() -> None:
-    assert JOB_TYPES == ("full_time", "part_time", "internship")
+def test_job_types_constant_lists_the_contracts_enum_values() -> None:
+    assert JOB_TYPES == ("full_time", "part_time", "internship", "other")
