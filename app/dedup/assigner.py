@@ -84,6 +84,7 @@ class DedupAssigner:
                 d = _place_updated(w.old_job_id, others.get(w.posting_id), pool)
             if d.decision in ("new", "moved") and d.job_id not in reps and d.job_id not in local.reps:
                 local.add(d.job_id, sig)
+                w.opened = True
             elif d.decision in ("matched", "moved", "stayed"):
                 _refine(local, pool.rep(d.job_id), d.job_id, sig)
             w.job_id = d.job_id

@@ -15,7 +15,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.bulk import insert_rows
 from app.models import Employer, EmployerName, new_id
 
 from .names import employer_name_key
@@ -54,8 +54,7 @@ def resolve_employers(session: Session, items: Sequence[HasEmployer], now: datet
     found.update(_employer_ids(session, keys))
     missing = [rows[k] for k in keys if k not in found]
     if missing:
-        stmt = dialect_insert(session, EMPLOYERS).on_conflict_do_nothing(index_elements=["identity_key"])
-        session.execute(stmt, missing)
+        insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"])
         found.update(_employer_ids(session, [r["identity_key"] for r in missing]))
     _record_names(session, items, found, names, known, now)
     return found
@@ -93,8 +92,7 @@ def _record_names(session: Session, items: Sequence[HasEmployer], ids: dict[str,
             new[pair] = {"employer_id": pair[0], "name": name[:300], "name_key": names[name][:300],
                          "first_seen_at": now}
     if new:
-        stmt = dialect_insert(session, NAMES).on_conflict_do_nothing(index_elements=["employer_id", "name"])
-        session.execute(stmt, [new[k] for k in sorted(new)])
+        insert_rows(session, NAMES, [new[k] for k in sorted(new)], conflict=["employer_id", "name"])
 
 
 def employer_names(session: Session, employer_id: str) -> list[dict[str, Any]]:

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, text, update
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert, is_sqlite
+from app.bulk import insert_rows, update_rows
+from app.db import is_sqlite
 from app.models import Job, JobBlock, JobSignature, PostingMatch, PostingOverride
 
 from .signature import DESC_RAW_CHARS, Signature, blocks, from_stored, stored_fields
@@ -93,13 +94,10 @@ def write_matches(session: Session, rows: list[dict[str, Any]], *, new: bool) ->
     if not rows:
         return
     if new:
-        session.execute(MATCHES.insert(), rows)
+        insert_rows(session, MATCHES, rows)
         return
-    stmt = dialect_insert(session, MATCHES)
-    stmt = stmt.on_conflict_do_update(index_elements=["posting_id"], set_={
-        k: stmt.excluded[k] for k in ("job_id", "decision", "score", "compared_job_id", "features",
-                                      "candidates", "decided_at")})
-    session.execute(stmt, sorted(rows, key=lambda r: r["posting_id"]))
+    insert_rows(session, MATCHES, sorted(rows, key=lambda r: r["posting_id"]), conflict=["posting_id"],
+                update=("job_id", "decision", "score", "compared_job_id", "features", "candidates", "decided_at"))
 
 
 def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Any]:
@@ -149,14 +147,13 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
             if old.blocks:
                 drop_blocks.append(job_id)
             add_blocks.extend({"block": b, "job_id": job_id} for b in new_blocks)
-    if inserts:
-        session.execute(SIGS.insert(), inserts)
-    _update(session, updates)
+    insert_rows(session, SIGS, inserts)
+    update_rows(session, SIGS, "job_id", updates)
     for chunk in chunks(drop_blocks):
         session.execute(delete(BLOCKS).where(BLOCKS.c.job_id.in_(chunk)))
     if add_blocks:
         add_blocks.sort(key=lambda r: (r["block"], r["job_id"]))
-        session.execute(BLOCKS.insert(), add_blocks)
+        insert_rows(session, BLOCKS, add_blocks)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -165,12 +162,3 @@ def _same(a: Any, b: Any) -> bool:
                [list(x) if isinstance(x, (list, tuple)) else x for x in (b or [])]
     return bool(a == b)
 
-
-def _update(session: Session, rows: list[dict[str, Any]]) -> None:
-    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for r in rows:
-        by_shape.setdefault(tuple(sorted(r)), []).append(r)
-    for keys, group in by_shape.items():
-        stmt = update(SIGS).where(SIGS.c.job_id == bindparam("k_job_id")).values(
-            {k: bindparam(f"k_{k}") for k in keys if k != "job_id"})
-        session.connection().execute(stmt, [{f"k_{k}": v for k, v in r.items()} for r in group])

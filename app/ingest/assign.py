@@ -29,6 +29,8 @@ class Work:
     old_job_id: str | None
     job_id: str | None = None
     explain: dict[str, Any] = field(default_factory=dict)
+    # True when the assigner opened ``job_id`` for this posting in this call (no row yet).
+    opened: bool = False
 
 
 class JobAssigner(Protocol):
@@ -42,6 +44,7 @@ class OwnJobAssigner:
     def assign(self, session: Session, work: list[Work]) -> set[str]:
         touched: set[str] = set()
         for item in work:
+            item.opened = item.old_job_id is None
             item.job_id = item.old_job_id or new_id()
             touched.add(item.job_id)
         return touched

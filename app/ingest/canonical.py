@@ -18,13 +18,15 @@ posting supplied each field (and ``employer``). The job's representative for ded
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert, is_sqlite
+from app.bulk import insert_rows, update_rows
+from app.db import is_sqlite
 from app.dedup.queries import Wanted, load_signatures, sync_signatures
 from app.dedup.signature import from_job
 from app.models import Job, Partner, Posting
@@ -143,15 +145,31 @@ def load_members(session: Session, job_ids: list[str]) -> dict[str, list[dict[st
     return out
 
 
-def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tuple[str, str]]:
+@dataclass(slots=True)
+class Written:
+    """What the road's last steps know without reading it back: the members of jobs opened
+    in this transaction (``fresh``: no row, no signature, no index entry, no change yet), and
+    every complete job row ``refresh_jobs`` wrote (``rows``)."""
+
+    fresh: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def refresh_jobs(session: Session, job_ids: set[str], now: datetime,
+                 written: Written | None = None) -> list[tuple[str, str]]:
     """Recompute ``job_ids`` from their postings; returns ``(job_id, op)`` for jobs that changed,
-    op being ``upsert`` for an open job and ``delete`` for one that closed."""
+    op being ``upsert`` for an open job and ``delete`` for one that closed. Jobs in
+    ``written.fresh`` are built from the members given there; ``written.rows`` receives the
+    complete rows written."""
     ids = sorted(job_ids)
     if not ids:
         return []
-    current = _lock_jobs(session, ids)
-    members = load_members(session, ids)
-    stored = load_signatures(session, ids)
+    written = written if written is not None else Written()
+    stored_ids = [i for i in ids if i not in written.fresh]
+    current = _lock_jobs(session, stored_ids)
+    members = load_members(session, stored_ids)
+    members.update({i: written.fresh[i] for i in ids if i in written.fresh})
+    stored = load_signatures(session, stored_ids)
     inserts, updates, ops = [], [], []
     reps: Wanted = {}
     for job_id in ids:
@@ -180,9 +198,10 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime) -> list[tup
                 ops.append((job_id, "upsert"))
             elif old["status"] == "open":
                 ops.append((job_id, "delete"))
-    if inserts:
-        session.execute(dialect_insert(session, JOBS), inserts)
-    _update_jobs(session, updates)
+    insert_rows(session, JOBS, inserts)
+    update_rows(session, JOBS, "id", updates)
+    written.rows.update((r["id"], r) for r in inserts)
+    written.rows.update((r["id"], r) for r in updates if "title" in r)  # complete rows only
     sync_signatures(session, reps, stored, now)
     return ops
 
@@ -207,12 +226,3 @@ def _lock_jobs(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
         out.update({r["id"]: dict(r) for r in session.execute(stmt).mappings()})
     return out
 
-
-def _update_jobs(session: Session, rows: list[dict[str, Any]]) -> None:
-    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for r in rows:
-        by_shape.setdefault(tuple(sorted(r)), []).append(r)
-    for keys, group in by_shape.items():
-        stmt = update(JOBS).where(JOBS.c.id == bindparam("k_id")).values(
-            {k: bindparam(f"k_{k}") for k in keys if k != "id"})
-        session.connection().execute(stmt, [{f"k_{k}": v for k, v in r.items()} for r in group])

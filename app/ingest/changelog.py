@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.bulk import insert_rows
+from app.ingest.canonical import Written
 from app.jsonutil import dumps
 from app.models import Change, Counter, Job, JobDocument
 from app.normalize import ancestors
@@ -50,20 +52,24 @@ def scope_of(locations: Iterable[dict[str, Any]] | None, industry: str | None, j
     return " " + " ".join(keys) + " "
 
 
-def _store_documents(session: Session, ids: list[str], now: datetime) -> dict[str, str]:
-    """Render the jobs' documents into ``job_documents``; returns each job's scope."""
+def _store_documents(session: Session, ids: list[str], now: datetime, written: Written) -> dict[str, str]:
+    """Render the jobs' documents into ``job_documents``; returns each job's scope. Job rows
+    the road just wrote, and fresh jobs' members, come from ``written``."""
     scopes: dict[str, str] = {}
     for i in range(0, len(ids), _CHUNK):
-        jobs = list(session.execute(select(JOBS).where(JOBS.c.id.in_(ids[i:i + _CHUNK])).order_by(JOBS.c.id)))
+        chunk = ids[i:i + _CHUNK]
+        jobs: list[Any] = [SimpleNamespace(**written.rows[j]) for j in chunk if j in written.rows]
+        rest = [j for j in chunk if j not in written.rows]
+        if rest:
+            jobs += session.execute(select(JOBS).where(JOBS.c.id.in_(rest))).all()
+        jobs.sort(key=lambda job: job.id)
         rows = []
-        for job, doc in zip(jobs, render_jobs(session, jobs), strict=True):  # type: ignore[arg-type]
+        for job, doc in zip(jobs, render_jobs(session, jobs, written.fresh), strict=True):
             scopes[job.id] = scope_of(job.locations, job.industry, job.job_type)
             rows.append({"job_id": job.id, "version": job.version, "status": job.status,
                          "scope": scopes[job.id], "body": dumps(doc), "updated_at": now})
-        if rows:
-            stmt = dialect_insert(session, DOCS)
-            session.execute(stmt.on_conflict_do_update(index_elements=["job_id"], set_={
-                k: stmt.excluded[k] for k in ("version", "status", "scope", "body", "updated_at")}), rows)
+        insert_rows(session, DOCS, rows, conflict=["job_id"],
+                    update=("version", "status", "scope", "body", "updated_at"))
     return scopes
 
 
@@ -78,13 +84,15 @@ def _last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     return out
 
 
-def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime) -> None:
+def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime,
+                   written: Written | None = None) -> None:
     """Append ``(job_id, op)`` rows; call as the transaction's last write."""
     if not ops:
         return
+    written = written or Written()
     ids = sorted({job_id for job_id, _ in ops})
-    scopes = _store_documents(session, ids, now)
-    prior = _last_scopes(session, ids)
+    scopes = _store_documents(session, ids, now, written)
+    prior = _last_scopes(session, [j for j in ids if j not in written.fresh])  # fresh: no change yet
     rows = []
     for job_id, op in ops:
         scope = scopes.get(job_id, " ")
@@ -98,4 +106,4 @@ def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime) 
     first = top - len(rows) + 1
     for i, row in enumerate(rows):
         row["seq"] = first + i
-    session.execute(CHANGES.insert(), rows)
+    insert_rows(session, CHANGES, rows)

@@ -26,16 +26,16 @@ from app.search.index import index_jobs
 
 from . import metrics
 from .assign import JobAssigner, Work
-from .canonical import refresh_jobs
+from .canonical import Written, refresh_jobs
 from .changelog import append_changes
 from .normalise import NormalPosting, NormaliseError, normalise
 from .store import Existing, insert_new, lock_existing, update_postings, upsert_employers
 
 POSTINGS = Posting.__table__
 
-# Called with (session, job ids that changed) after jobs are recomputed, inside the
-# transaction: the search index registers here.
-JobHook = Callable[[Session, list[str]], None]
+# Called with (session, job ids that changed, what the road already knows about them) after
+# jobs are recomputed, inside the transaction: the search index registers here.
+JobHook = Callable[[Session, list[str], Written], None]
 JOB_HOOKS: list[JobHook] = [index_jobs]
 _assigner: list[JobAssigner] = [DedupAssigner()]  # app.dedup: cross-source deduplication
 
@@ -99,7 +99,7 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
         existing = lock_existing(session, partner.id, [i.external_id for i in items])
         new_rows = {i.external_id: _row(partner.id, i, employer_ids, now) for i in items
                     if i.external_id not in existing}
-        inserted = _insert_assigned(session, partner, items, new_rows, employer_ids)
+        inserted, opened = _insert_assigned(session, partner, items, new_rows, employer_ids)
         lost = [k for k in new_rows if k not in inserted]
         if lost:  # another writer created them first: treat them as existing
             existing.update(lock_existing(session, partner.id, lost))
@@ -127,20 +127,36 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
         touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
         update_postings(session, changed)
         update_postings(session, seen)
-        finish(session, touched, now)
+        finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}))
         for o in outcomes.values():
             metrics.INGESTED.labels(status=o.status).inc()
     return [p if isinstance(p, Outcome) else outcomes[p.external_id] for p in prepared]
 
 
-def finish(session: Session, job_ids: set[str], now: datetime) -> list[tuple[str, str]]:
-    """Recompute jobs, run index hooks and append the change log (the road's last steps)."""
-    ops = refresh_jobs(session, job_ids, now)
+def finish(session: Session, job_ids: set[str], now: datetime,
+           fresh: dict[str, list[dict[str, Any]]] | None = None) -> list[tuple[str, str]]:
+    """Recompute jobs, run index hooks and append the change log (the road's last steps).
+
+    ``fresh``: jobs opened in this transaction and their members, known in memory, so
+    nothing about them is read back."""
+    written = Written(fresh=fresh or {})
+    ops = refresh_jobs(session, job_ids, now, written)
     changed = sorted(job_ids)
     for hook in JOB_HOOKS:
-        hook(session, changed)
-    append_changes(session, ops, now)
+        hook(session, changed, written)
+    append_changes(session, ops, now, written)
     return ops
+
+
+def _fresh(partner: PartnerRef, new_rows: dict[str, dict[str, Any]], inserted: set[str],
+           opened: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """The jobs opened for brand-new postings (and joined by no stored posting), with their
+    members as ``load_members`` would read them."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, row in new_rows.items():
+        if key in inserted and row["job_id"] in opened:
+            out.setdefault(row["job_id"], []).append({**row, "kind": partner.kind})
+    return out
 
 
 def _assign(session: Session, work: list[Work]) -> set[str]:
@@ -154,14 +170,15 @@ def _assign(session: Session, work: list[Work]) -> set[str]:
 
 
 def _insert_assigned(session: Session, partner: PartnerRef, items: list[NormalPosting],
-                     new_rows: dict[str, dict[str, Any]], employer_ids: dict[str, str]) -> set[str]:
-    """Assign jobs to brand-new postings, then insert them with their ``job_id``."""
+                     new_rows: dict[str, dict[str, Any]], employer_ids: dict[str, str]) -> tuple[set[str], set[str]]:
+    """Assign jobs to brand-new postings, then insert them with their ``job_id``; returns the
+    external ids really inserted and the jobs opened for them."""
     by_id = {i.external_id: i for i in items}
     work = [_work(partner, row["id"], by_id[key], employer_ids, True, None) for key, row in new_rows.items()]
     _assigner[0].assign(session, work)
     for w in work:
         new_rows[w.external_id]["job_id"] = w.job_id
-    return insert_new(session, list(new_rows.values()))
+    return insert_new(session, list(new_rows.values())), {w.job_id for w in work if w.opened and w.job_id}
 
 
 def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now: datetime) -> dict[str, Any]:

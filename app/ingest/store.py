@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert, is_sqlite
+from app.bulk import insert_rows, update_rows
+from app.db import is_sqlite
 from app.dedup.employers import resolve_employers
 from app.dedup.queries import lock_blocks
 from app.dedup.signature import lock_keys
@@ -66,28 +67,14 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     rows.sort(key=lambda r: r["external_id"])
     if is_sqlite(session):
         # SQLite writers are serialised (BEGIN IMMEDIATE), so nobody can have raced us.
-        session.execute(dialect_insert(session, POSTINGS), rows)
+        insert_rows(session, POSTINGS, rows)
         return {r["external_id"] for r in rows}
-    # executemany without RETURNING runs in psycopg's pipeline mode (far faster than a
-    # multi-row INSERT … RETURNING); then the ids tell which rows are ours.
-    stmt = dialect_insert(session, POSTINGS).on_conflict_do_nothing(index_elements=["partner_id", "external_id"])
-    session.execute(stmt, rows)
-    ours = {r["external_id"]: r["id"] for r in rows}
-    inserted: set[str] = set()
-    partner_id = rows[0]["partner_id"]
-    for chunk in _chunks(sorted(ours), 500):
-        found = session.execute(select(POSTINGS.c.external_id, POSTINGS.c.id).where(
-            POSTINGS.c.partner_id == partner_id, POSTINGS.c.external_id.in_(chunk)))
-        inserted.update(ext for ext, pid in found if ours[ext] == pid)
-    return inserted
+    return set(insert_rows(session, POSTINGS, rows, conflict=["partner_id", "external_id"],
+                           returning="external_id"))
 
 
 def update_postings(session: Session, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    values = {k: bindparam(f"v_{k}") for k in rows[0] if k != "id"}
-    stmt = update(POSTINGS).where(POSTINGS.c.id == bindparam("v_id")).values(values)
-    session.connection().execute(stmt, [{f"v_{k}": v for k, v in r.items()} for r in rows])
+    update_rows(session, POSTINGS, "id", rows)
 
 
 def _chunks(seq: list[Any], size: int) -> list[list[Any]]:

@@ -12,13 +12,16 @@ SQLite could no longer name the old tokens of a row it deletes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from app.db import is_sqlite
+from app.ingest.canonical import Written
 from app.models import Employer, Job
 
 from .docs import Doc, doc_key, job_doc, make_docid
@@ -37,18 +40,27 @@ _SQLITE_INSERT = text(f"INSERT INTO search_docs (docid, {_COLS}) VALUES (:docid,
 _TEXTS_INSERT = text("INSERT INTO search_texts (docid, head_text, body_text) VALUES (:docid, :head_text, :body_text)")
 _TEXTS_DELETE = text("DELETE FROM search_texts WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
 # Tokens travel as one space-joined string (none holds a space): far cheaper to send than arrays.
-_PG_INSERT = text(f"INSERT INTO search_docs (docid, {_COLS}, head_tsv, full_tsv) VALUES (:docid, {_VALS}, "
-                  "array_to_tsvector(string_to_array(:head, ' ')), array_to_tsvector(string_to_array(:full, ' ')))")
+# One statement per chunk: the rows travel as one JSON array (see app.bulk).
+_PG_TYPES = {"job_id": "text", "status": "text", "employer_id": "text", "industry": "text", "education": "text",
+             "job_type": "text", "employer_type": "text", "regions": "text", "salary": "integer"}
+_PG_INSERT = text(
+    f"INSERT INTO search_docs (docid, {_COLS}, head_tsv, full_tsv) SELECT r.docid, "
+    + ", ".join(f"r.{c}" for c in DOC_COLUMNS)
+    + ", array_to_tsvector(string_to_array(r.head, ' ')), array_to_tsvector(string_to_array(r.\"full\", ' ')) "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS r(docid bigint, "
+    + ", ".join(f"{c} {_PG_TYPES[c]}" for c in DOC_COLUMNS) + ", head text, \"full\" text)")
 _DELETE = text("DELETE FROM search_docs WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
-def index_jobs(session: Session, job_ids: list[str]) -> None:
-    """Bring the index in line with ``jobs`` for these ids (the ``JOB_HOOKS`` entry)."""
+def index_jobs(session: Session, job_ids: list[str], written: Written | None = None) -> None:
+    """Bring the index in line with ``jobs`` for these ids (the ``JOB_HOOKS`` entry). Rows the
+    road just wrote are taken from ``written``, not read back; fresh jobs have no entry yet."""
     sqlite = is_sqlite(session)
+    written = written or Written()
     for i in range(0, len(job_ids), CHUNK):
         ids = job_ids[i:i + CHUNK]
-        new = {d.job_id: d for d in load_docs(session, ids)}
-        old = _stored(session, ids, sqlite)
+        new = {d.job_id: d for d in load_docs(session, ids, written.rows)}
+        old = _stored(session, [j for j in ids if j not in written.fresh], sqlite)
         stale = [row for job_id, row in old.items() if _differs(row, new.get(job_id))]
         redo = {row["job_id"] for row in stale}
         fresh = [d for d in new.values() if d.job_id not in old or d.job_id in redo]
@@ -66,21 +78,36 @@ def index_jobs(session: Session, job_ids: list[str]) -> None:
             session.execute(_TEXTS_INSERT, [{"docid": docids[d.job_id], "head_text": d.head_text,
                                              "body_text": d.body_text} for d in fresh])
         else:
-            session.execute(_PG_INSERT, [_pg_row(docids[d.job_id], d) for d in fresh])
+            session.execute(_PG_INSERT, {"rows": orjson.dumps([_pg_row(docids[d.job_id], d) for d in fresh]).decode()})
 
 
-def load_docs(session: Session | Connection, job_ids: Iterable[str]) -> list[Doc]:
-    stmt = (select(JOBS.c.id, JOBS.c.status, JOBS.c.title, JOBS.c.description, JOBS.c.majors, JOBS.c.tags,
-                   JOBS.c.employer_id, JOBS.c.industry, JOBS.c.education, JOBS.c.job_type,
-                   JOBS.c.employer_type, JOBS.c.salary_month_min, JOBS.c.salary_month_max,
-                   JOBS.c.posted_at, JOBS.c.first_seen_at, JOBS.c.locations,
-                   EMPLOYERS.c.name.label("employer_name"))
-            .join(EMPLOYERS, EMPLOYERS.c.id == JOBS.c.employer_id)
-            .where(JOBS.c.id.in_(list(job_ids))))
-    return [job_doc(r) for r in session.execute(stmt)]
+def load_docs(session: Session | Connection, job_ids: Iterable[str],
+              rows: Mapping[str, dict[str, Any]] | None = None) -> list[Doc]:
+    """The docs of these jobs: from ``rows`` (complete job rows) where given, else read."""
+    rows = rows or {}
+    ids = list(job_ids)
+    docs = []
+    known = [rows[j] for j in ids if j in rows]
+    if known:
+        names = dict(session.execute(select(EMPLOYERS.c.id, EMPLOYERS.c.name).where(  # type: ignore[arg-type]
+            EMPLOYERS.c.id.in_({r["employer_id"] for r in known}))).all())
+        docs = [job_doc(SimpleNamespace(**r, employer_name=names[r["employer_id"]])) for r in known]
+    rest = [j for j in ids if j not in rows]
+    if rest:
+        stmt = (select(JOBS.c.id, JOBS.c.status, JOBS.c.title, JOBS.c.description, JOBS.c.majors, JOBS.c.tags,
+                       JOBS.c.employer_id, JOBS.c.industry, JOBS.c.education, JOBS.c.job_type,
+                       JOBS.c.employer_type, JOBS.c.salary_month_min, JOBS.c.salary_month_max,
+                       JOBS.c.posted_at, JOBS.c.first_seen_at, JOBS.c.locations,
+                       EMPLOYERS.c.name.label("employer_name"))
+                .join(EMPLOYERS, EMPLOYERS.c.id == JOBS.c.employer_id)
+                .where(JOBS.c.id.in_(rest)))
+        docs += [job_doc(r) for r in session.execute(stmt)]
+    return docs
 
 
 def _stored(session: Session, ids: list[str], sqlite: bool) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
     if sqlite:
         sql = (f"SELECT d.docid, {', '.join('d.' + c for c in DOC_COLUMNS)}, t.head_text, t.body_text "
                "FROM search_docs d LEFT JOIN search_texts t ON t.docid = d.docid WHERE d.job_id IN :ids")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -14,27 +15,45 @@ def _iso(v: Any) -> str | None:
     return v.isoformat() if v is not None else None
 
 
-def render_jobs(session: Session, jobs: list[Job]) -> list[dict[str, Any]]:
-    """Job documents for ``jobs``, with employers and sources loaded in two queries."""
+def render_jobs(session: Session, jobs: list[Job],
+                members: Mapping[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """Job documents for ``jobs``, with employers and sources loaded in two queries.
+
+    ``members``: postings rows already in hand for some jobs (all of each such job's
+    postings), so their sources are not read back."""
     if not jobs:
         return []
+    members = members or {}
     ids = [j.id for j in jobs]
     employers = {e.id: e for e in session.execute(
         select(Employer).where(Employer.id.in_({j.employer_id for j in jobs}))).scalars()}
     sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-    rows = session.execute(
-        select(Posting.job_id, Posting.partner_id, Posting.external_id, Posting.url, Posting.status,
-               Posting.first_seen_at, Posting.last_seen_at, Partner.name, Partner.kind)
-        .join(Partner, Partner.id == Posting.partner_id)
-        .where(Posting.job_id.in_(ids)).order_by(Posting.first_seen_at, Posting.id)
-    )
-    for r in rows:
-        sources[r.job_id].append({
-            "partner_id": r.partner_id, "partner_name": r.name, "partner_kind": r.kind,
-            "external_id": r.external_id, "url": r.url, "status": r.status,
-            "first_seen_at": _iso(r.first_seen_at), "last_seen_at": _iso(r.last_seen_at),
-        })
+    known = [m for i in ids for m in members.get(i, ())]
+    if known:
+        partners = {p.id: p for p in session.execute(select(Partner.id, Partner.name, Partner.kind).where(
+            Partner.id.in_({m["partner_id"] for m in known})))}
+        for m in sorted(known, key=lambda m: (m["first_seen_at"], m["id"])):
+            p = partners[m["partner_id"]]
+            sources[m["job_id"]].append(_source(m["partner_id"], p.name, p.kind, m["external_id"], m["url"],
+                                                m["status"], m["first_seen_at"], m["last_seen_at"]))
+    rest = [i for i in ids if i not in members]
+    if rest:
+        rows = session.execute(
+            select(Posting.job_id, Posting.partner_id, Posting.external_id, Posting.url, Posting.status,
+                   Posting.first_seen_at, Posting.last_seen_at, Partner.name, Partner.kind)
+            .join(Partner, Partner.id == Posting.partner_id)
+            .where(Posting.job_id.in_(rest)).order_by(Posting.first_seen_at, Posting.id)
+        )
+        for r in rows:
+            sources[r.job_id].append(_source(r.partner_id, r.name, r.kind, r.external_id, r.url, r.status,
+                                             r.first_seen_at, r.last_seen_at))
     return [job_document(j, employers[j.employer_id], sources[j.id]) for j in jobs]
+
+
+def _source(partner_id: str, name: str, kind: str, external_id: str, url: str | None, status: str,
+            first_seen_at: Any, last_seen_at: Any) -> dict[str, Any]:
+    return {"partner_id": partner_id, "partner_name": name, "partner_kind": kind, "external_id": external_id,
+            "url": url, "status": status, "first_seen_at": _iso(first_seen_at), "last_seen_at": _iso(last_seen_at)}
 
 
 def job_document(job: Job, employer: Employer, sources: list[dict[str, Any]]) -> dict[str, Any]:

@@ -84,7 +84,7 @@ def random_delays(monkeypatch: pytest.MonkeyPatch, rng: random.Random) -> Iterat
             seconds = rng.random() * most
         time.sleep(seconds)
 
-    monkeypatch.setattr(pipeline, "JOB_HOOKS", [*pipeline.JOB_HOOKS, lambda _s, _ids: pause(0.005)])
+    monkeypatch.setattr(pipeline, "JOB_HOOKS", [*pipeline.JOB_HOOKS, lambda _s, _ids, _w: pause(0.005)])
     yield lambda: pause(0.025)
 
 
@@ -188,7 +188,7 @@ def test_numbers_taken_at_start_would_skip_a_late_commit(db: Database, make_part
     change under this very interleaving, which is why the hub numbers at commit."""
     from app.ingest import changelog
 
-    def start_ordered(session: Any, ops: list[tuple[str, str]], now: Any) -> None:
+    def start_ordered(session: Any, ops: list[tuple[str, str]], now: Any, written: Any = None) -> None:
         with db.engine.connect() as own:  # a separate, immediately committed transaction
             top = own.execute(text("UPDATE counters SET value = value + :n WHERE name = 'changes' RETURNING value"),
                               {"n": len(ops)}).scalar_one()

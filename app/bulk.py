@@ -1,0 +1,145 @@
+"""Many rows in few statements: the road in's inserts and updates.
+
+SQLAlchemy's executemany processes every row in Python and, on PostgreSQL, sends one
+INSERT per row (psycopg pipeline mode). At a dozen rows per posting that dominated
+the road in. Here:
+
+- PostgreSQL gets one statement per chunk: the rows travel as one JSON array (orjson
+  writes it in C, datetimes included) and ``json_to_recordset`` turns it back into
+  typed rows on the server, so ``ON CONFLICT`` and ``RETURNING`` still work;
+- SQLite gets a plain DBAPI ``executemany`` with each column's own bind processor
+  (the exact values SQLAlchemy would store), without the per-row statement machinery.
+
+Rows are dicts keyed by column name; every row of one call has the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from sqlalchemy import LargeBinary, Table, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+CHUNK = 2000
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
+                conflict: Sequence[str] | None = None, update: Sequence[str] = (),
+                returning: str | None = None) -> list[Any]:
+    """INSERT ``rows``; with ``conflict`` (the unique columns) rows that clash are skipped, or
+    with ``update`` those columns are overwritten. ``returning`` names one column to return
+    for the rows really inserted or updated (PostgreSQL only)."""
+    if not rows:
+        return []
+    cols = tuple(rows[0])
+    dialect = session.get_bind().dialect
+    tail = _conflict_sql(dialect, conflict, update)
+    out: list[Any] = []
+    if dialect.name == "sqlite":
+        if returning:
+            raise NotImplementedError("returning is for PostgreSQL")
+        sql = _sqlite_insert(table, cols, dialect) + tail
+        session.connection().exec_driver_sql(sql, _sqlite_params(table, cols, dialect, rows))
+        return out
+    head, source = _pg_source(table, cols, dialect)
+    sql = f"{head} SELECT {source}{tail}" + (f" RETURNING {_q(dialect, returning)}" if returning else "")
+    stmt = text(sql)
+    for i in range(0, len(rows), CHUNK):
+        result = session.execute(stmt, {"rows": _payload(table, cols, rows[i:i + CHUNK])})
+        if returning:
+            out.extend(result.scalars())
+    return out
+
+
+def update_rows(session: Session, table: Table, key: str, rows: Iterable[dict[str, Any]]) -> None:
+    """UPDATE by ``key``: each row sets the columns it names. Rows of different shapes are
+    grouped; callers lock the rows first (or own them), in key order."""
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in rows:
+        by_shape.setdefault(tuple(r), []).append(r)
+    dialect = session.get_bind().dialect
+    for cols, group in by_shape.items():
+        sets = [c for c in cols if c != key]
+        if not sets:
+            continue
+        if dialect.name == "sqlite":
+            order = (*sets, key)
+            sql = (f"UPDATE {_q(dialect, table.name)} SET "
+                   + ", ".join(f"{_q(dialect, c)} = ?" for c in sets) + f" WHERE {_q(dialect, key)} = ?")
+            session.connection().exec_driver_sql(sql, _sqlite_params(table, order, dialect, group))
+            continue
+        defs = _pg_defs(table, cols, dialect)
+        sql = (f"UPDATE {_q(dialect, table.name)} AS t SET "
+               + ", ".join(f"{_q(dialect, c)} = {_pg_expr(table, c, dialect)}" for c in sets)
+               + f" FROM json_to_recordset(CAST(:rows AS json)) AS r({defs})"
+               + f" WHERE t.{_q(dialect, key)} = r.{_q(dialect, key)}")
+        stmt = text(sql)
+        for i in range(0, len(group), CHUNK):
+            session.execute(stmt, {"rows": _payload(table, cols, group[i:i + CHUNK])})
+
+
+def _q(dialect: Dialect, name: str) -> str:
+    return dialect.identifier_preparer.quote(name)
+
+
+def _conflict_sql(dialect: Dialect, conflict: Sequence[str] | None, update: Sequence[str]) -> str:
+    if not conflict:
+        return ""
+    target = ", ".join(_q(dialect, c) for c in conflict)
+    if not update:
+        return f" ON CONFLICT ({target}) DO NOTHING"
+    sets = ", ".join(f"{_q(dialect, c)} = excluded.{_q(dialect, c)}" for c in update)
+    return f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+
+
+@lru_cache(maxsize=256)
+def _sqlite_insert(table: Table, cols: tuple[str, ...], dialect: Dialect) -> str:
+    names = ", ".join(_q(dialect, c) for c in cols)
+    return f"INSERT INTO {_q(dialect, table.name)} ({names}) VALUES ({', '.join('?' * len(cols))})"
+
+
+@lru_cache(maxsize=256)
+def _processors(table: Table, cols: tuple[str, ...], dialect: Dialect) -> tuple[Any, ...]:
+    return tuple(table.c[c].type._cached_bind_processor(dialect) for c in cols)
+
+
+def _sqlite_params(table: Table, cols: tuple[str, ...], dialect: Dialect,
+                   rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    procs = tuple(zip(cols, _processors(table, cols, dialect)))
+    return [tuple(p(r[c]) if p is not None else r[c] for c, p in procs) for r in rows]
+
+
+def _binary(table: Table, col: str) -> bool:
+    return isinstance(table.c[col].type, LargeBinary)
+
+
+def _pg_expr(table: Table, col: str, dialect: Dialect) -> str:
+    ref = f"r.{_q(dialect, col)}"
+    return f"convert_to({ref}, 'UTF8')" if _binary(table, col) else ref
+
+
+@lru_cache(maxsize=256)
+def _pg_defs(table: Table, cols: tuple[str, ...], dialect: Dialect) -> str:
+    return ", ".join(
+        f"{_q(dialect, c)} {'TEXT' if _binary(table, c) else table.c[c].type.compile(dialect=dialect)}"
+        for c in cols)
+
+
+@lru_cache(maxsize=256)
+def _pg_source(table: Table, cols: tuple[str, ...], dialect: Dialect) -> tuple[str, str]:
+    head = f"INSERT INTO {_q(dialect, table.name)} ({', '.join(_q(dialect, c) for c in cols)})"
+    source = (", ".join(_pg_expr(table, c, dialect) for c in cols)
+              + f" FROM json_to_recordset(CAST(:rows AS json)) AS r({_pg_defs(table, cols, dialect)})")
+    return head, source
+
+
+def _payload(table: Table, cols: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> str:
+    """The rows as one JSON text (binary columns hold UTF-8 text, sent as text)."""
+    binary = [c for c in cols if _binary(table, c)]
+    if binary:
+        rows = [{**r, **{c: r[c].decode() if r[c] is not None else None for c in binary}} for r in rows]
+    return orjson.dumps(rows).decode()
