@@ -8,12 +8,23 @@ behind a process-wide lock, so concurrent writers queue instead of failing with
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Engine,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -71,6 +82,18 @@ def dialect_insert(session: Session, table: Any) -> Any:
     """INSERT with ``on_conflict_do_*`` for whichever database the session talks to."""
     mod = sqlite if is_sqlite(session) else postgresql
     return mod.insert(table)
+
+
+def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """``column IN values`` as one parameter, so the statement's text does not depend on how
+    many values there are: ``= ANY(array)`` on PostgreSQL, ``IN (SELECT value FROM
+    json_each(?))`` on SQLite. Saves compiling, sending and parsing hundreds of placeholders
+    per batch on the road in. Values are strings or integers."""
+    vals = list(values)
+    if is_sqlite(session):
+        each = func.json_each(bindparam(None, orjson.dumps(vals).decode()))
+        return column.in_(select(literal_column("value")).select_from(each))  # type: ignore[no-any-return]
+    return column == any_(bindparam(None, vals, type_=ARRAY(column.type)))  # type: ignore[no-any-return]
 
 
 class Database:

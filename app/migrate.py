@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
+from alembic import command
 from app.db import make_engine, normalise_url
+
 
 def _alembic_dir() -> Path:
     """The migration scripts: next to the source tree, or in the working folder (the Docker image)."""

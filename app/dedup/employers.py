@@ -16,6 +16,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
+from app.db import among
 from app.models import Employer, EmployerName, new_id
 
 from .names import employer_name_key
@@ -75,7 +76,7 @@ def _employer_ids(session: Session, keys: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for chunk in chunks(keys):
         out.update(dict(session.execute(  # type: ignore[arg-type]
-            select(EMPLOYERS.c.identity_key, EMPLOYERS.c.id).where(EMPLOYERS.c.identity_key.in_(chunk))
+            select(EMPLOYERS.c.identity_key, EMPLOYERS.c.id).where(among(session, EMPLOYERS.c.identity_key, chunk))
         ).all()))
     return out
 

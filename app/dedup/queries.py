@@ -14,7 +14,7 @@ from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
-from app.db import is_sqlite
+from app.db import among, is_sqlite
 from app.models import Job, JobBlock, JobSignature, PostingMatch, PostingOverride
 
 from .signature import DESC_RAW_CHARS, Signature, blocks, from_stored, stored_fields
@@ -55,6 +55,8 @@ def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int,
     reps: dict[str, Signature] = {}
     wanted = sorted(set(hashes))
     for chunk in chunks(wanted):
+        # A plain IN list (not ``among``): the planner must see how many blocks there are, or
+        # on a young table it may walk the signatures and probe the blocks for each.
         stmt = (select(BLOCKS.c.block, SIGS).join(SIGS, SIGS.c.job_id == BLOCKS.c.job_id)
                 .where(BLOCKS.c.block.in_(chunk), SIGS.c.status == "open"))
         for row in session.execute(stmt):
@@ -69,7 +71,7 @@ def fetch_descriptions(session: Session, job_ids: Iterable[str]) -> dict[str, st
     out: dict[str, str | None] = {}
     for chunk in chunks(sorted(set(job_ids))):
         out.update(dict(session.execute(  # type: ignore[arg-type]
-            select(JOBS.c.id, func.substr(JOBS.c.description, 1, DESC_RAW_CHARS)).where(JOBS.c.id.in_(chunk)))
+            select(JOBS.c.id, func.substr(JOBS.c.description, 1, DESC_RAW_CHARS)).where(among(session, JOBS.c.id, chunk)))
             .all()))
     return out
 
@@ -80,7 +82,7 @@ def load_overrides(session: Session, posting_ids: list[str]) -> tuple[dict[str, 
     forbids: dict[str, set[str]] = {}
     for chunk in chunks(sorted(posting_ids)):
         rows = session.execute(select(OVERRIDES.c.posting_id, OVERRIDES.c.job_id, OVERRIDES.c.kind)
-                               .where(OVERRIDES.c.posting_id.in_(chunk)))
+                               .where(among(session, OVERRIDES.c.posting_id, chunk)))
         for pid, job_id, kind in rows:
             if kind == "pin":
                 pins[pid] = job_id
@@ -104,7 +106,7 @@ def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Any]:
     """The stored representative rows of these jobs (to diff against)."""
     out: dict[str, Any] = {}
     for chunk in chunks(sorted(job_ids)):
-        out.update({r.job_id: r for r in session.execute(select(SIGS).where(SIGS.c.job_id.in_(chunk)))})
+        out.update({r.job_id: r for r in session.execute(select(SIGS).where(among(session, SIGS.c.job_id, chunk)))})
     return out
 
 
@@ -150,7 +152,7 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
     insert_rows(session, SIGS, inserts)
     update_rows(session, SIGS, "job_id", updates)
     for chunk in chunks(drop_blocks):
-        session.execute(delete(BLOCKS).where(BLOCKS.c.job_id.in_(chunk)))
+        session.execute(delete(BLOCKS).where(among(session, BLOCKS.c.job_id, chunk)))
     if add_blocks:
         add_blocks.sort(key=lambda r: (r["block"], r["job_id"]))
         insert_rows(session, BLOCKS, add_blocks)

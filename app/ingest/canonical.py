@@ -26,7 +26,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
-from app.db import is_sqlite
+from app.db import among, is_sqlite
 from app.dedup.queries import Wanted, load_signatures, sync_signatures
 from app.dedup.signature import from_job
 from app.models import Job, Partner, Posting
@@ -138,7 +138,7 @@ def load_members(session: Session, job_ids: list[str]) -> dict[str, list[dict[st
                    POSTINGS.c.updated_at, POSTINGS.c.first_seen_at, POSTINGS.c.valid_through,
                    POSTINGS.c.employer_id, PARTNERS.c.kind)
             .join(PARTNERS, PARTNERS.c.id == POSTINGS.c.partner_id)
-            .where(POSTINGS.c.job_id.in_(job_ids[i:i + 500]))
+            .where(among(session, POSTINGS.c.job_id, job_ids[i:i + 500]))
         )
         for row in session.execute(stmt).mappings():
             out[row["job_id"]].append(dict(row))
@@ -220,7 +220,7 @@ def _lock_jobs(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for i in range(0, len(ids), 500):
         stmt = select(*[JOBS.c[k] for k in (*COMPARED, "id", "version")]).where(
-            JOBS.c.id.in_(ids[i:i + 500])).order_by(JOBS.c.id)
+            among(session, JOBS.c.id, ids[i:i + 500])).order_by(JOBS.c.id)
         if not is_sqlite(session):
             stmt = stmt.with_for_update()
         out.update({r["id"]: dict(r) for r in session.execute(stmt).mappings()})

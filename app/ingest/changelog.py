@@ -25,6 +25,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
+from app.db import among
 from app.ingest.canonical import Written
 from app.jsonutil import dumps
 from app.models import Change, Counter, Job, JobDocument
@@ -61,7 +62,7 @@ def _store_documents(session: Session, ids: list[str], now: datetime, written: W
         jobs: list[Any] = [SimpleNamespace(**written.rows[j]) for j in chunk if j in written.rows]
         rest = [j for j in chunk if j not in written.rows]
         if rest:
-            jobs += session.execute(select(JOBS).where(JOBS.c.id.in_(rest))).all()
+            jobs += session.execute(select(JOBS).where(among(session, JOBS.c.id, rest))).all()
         jobs.sort(key=lambda job: job.id)
         rows = []
         for job, doc in zip(jobs, render_jobs(session, jobs, written.fresh), strict=True):
@@ -77,7 +78,7 @@ def _last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     """Each job's scope as its latest change left it (the job rows are locked, so it is final)."""
     out: dict[str, str | None] = {}
     for i in range(0, len(ids), _CHUNK):
-        latest = (select(func.max(CHANGES.c.seq)).where(CHANGES.c.job_id.in_(ids[i:i + _CHUNK]))
+        latest = (select(func.max(CHANGES.c.seq)).where(among(session, CHANGES.c.job_id, ids[i:i + _CHUNK]))
                   .group_by(CHANGES.c.job_id))
         rows = session.execute(select(CHANGES.c.job_id, CHANGES.c.scope).where(CHANGES.c.seq.in_(latest)))
         out.update({r.job_id: r.scope for r in rows})

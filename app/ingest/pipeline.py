@@ -28,7 +28,7 @@ from . import metrics
 from .assign import JobAssigner, Work
 from .canonical import Written, refresh_jobs
 from .changelog import append_changes
-from .normalise import NormalPosting, NormaliseError, normalise
+from .normalise import NormaliseError, NormalPosting, normalise
 from .store import Existing, insert_new, lock_existing, update_postings, upsert_employers
 
 POSTINGS = Posting.__table__

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
-from app.db import is_sqlite
+from app.db import among, is_sqlite
 from app.dedup.employers import resolve_employers
 from app.dedup.queries import lock_blocks
 from app.dedup.signature import lock_keys
@@ -49,7 +49,7 @@ def lock_existing(session: Session, partner_id: str, external_ids: list[str]) ->
         stmt = (
             select(POSTINGS.c.id, POSTINGS.c.external_id, POSTINGS.c.content_hash,
                    POSTINGS.c.status, POSTINGS.c.job_id)
-            .where(POSTINGS.c.partner_id == partner_id, POSTINGS.c.external_id.in_(chunk))
+            .where(POSTINGS.c.partner_id == partner_id, among(session, POSTINGS.c.external_id, chunk))
             .order_by(POSTINGS.c.external_id)
         )
         if not is_sqlite(session):

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import JSONType, Base, UTCDateTime, utcnow
+from .base import Base, JSONType, UTCDateTime, utcnow
 
 
 class IdempotencyKey(Base):

@@ -20,7 +20,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from app.db import is_sqlite
+from app.db import among, is_sqlite
 from app.ingest.canonical import Written
 from app.models import Employer, Job
 
@@ -90,7 +90,7 @@ def load_docs(session: Session | Connection, job_ids: Iterable[str],
     known = [rows[j] for j in ids if j in rows]
     if known:
         names = dict(session.execute(select(EMPLOYERS.c.id, EMPLOYERS.c.name).where(  # type: ignore[arg-type]
-            EMPLOYERS.c.id.in_({r["employer_id"] for r in known}))).all())
+            among(session, EMPLOYERS.c.id, {r["employer_id"] for r in known}))).all())
         docs = [job_doc(SimpleNamespace(**r, employer_name=names[r["employer_id"]])) for r in known]
     rest = [j for j in ids if j not in rows]
     if rest:
@@ -100,7 +100,7 @@ def load_docs(session: Session | Connection, job_ids: Iterable[str],
                        JOBS.c.posted_at, JOBS.c.first_seen_at, JOBS.c.locations,
                        EMPLOYERS.c.name.label("employer_name"))
                 .join(EMPLOYERS, EMPLOYERS.c.id == JOBS.c.employer_id)
-                .where(JOBS.c.id.in_(rest)))
+                .where(among(session, JOBS.c.id, rest)))
         docs += [job_doc(r) for r in session.execute(stmt)]
     return docs
 

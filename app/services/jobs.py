@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import among
 from app.models import Employer, Job, Partner, Posting
 
 
@@ -26,12 +27,12 @@ def render_jobs(session: Session, jobs: list[Job],
     members = members or {}
     ids = [j.id for j in jobs]
     employers = {e.id: e for e in session.execute(
-        select(Employer).where(Employer.id.in_({j.employer_id for j in jobs}))).scalars()}
+        select(Employer).where(among(session, Employer.id, {j.employer_id for j in jobs}))).scalars()}
     sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     known = [m for i in ids for m in members.get(i, ())]
     if known:
         partners = {p.id: p for p in session.execute(select(Partner.id, Partner.name, Partner.kind).where(
-            Partner.id.in_({m["partner_id"] for m in known})))}
+            among(session, Partner.id, {m["partner_id"] for m in known})))}
         for m in sorted(known, key=lambda m: (m["first_seen_at"], m["id"])):
             p = partners[m["partner_id"]]
             sources[m["job_id"]].append(_source(m["partner_id"], p.name, p.kind, m["external_id"], m["url"],
@@ -42,7 +43,7 @@ def render_jobs(session: Session, jobs: list[Job],
             select(Posting.job_id, Posting.partner_id, Posting.external_id, Posting.url, Posting.status,
                    Posting.first_seen_at, Posting.last_seen_at, Partner.name, Partner.kind)
             .join(Partner, Partner.id == Posting.partner_id)
-            .where(Posting.job_id.in_(rest)).order_by(Posting.first_seen_at, Posting.id)
+            .where(among(session, Posting.job_id, rest)).order_by(Posting.first_seen_at, Posting.id)
         )
         for r in rows:
             sources[r.job_id].append(_source(r.partner_id, r.name, r.kind, r.external_id, r.url, r.status,
