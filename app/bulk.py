@@ -16,7 +16,9 @@ Rows are dicts keyed by column name; every row of one call has the same keys.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -109,8 +111,30 @@ def _processors(table: Table, cols: tuple[str, ...], dialect: Dialect) -> tuple[
 
 def _sqlite_params(table: Table, cols: tuple[str, ...], dialect: Dialect,
                    rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    procs = tuple(zip(cols, _processors(table, cols, dialect)))
-    return [tuple(p(r[c]) if p is not None else r[c] for c, p in procs) for r in rows]
+    """Each row as a tuple in ``cols`` order, values through their column's bind processor
+    (datetimes are memoised: a batch stamps most rows with the same few instants)."""
+    getter = itemgetter(*cols)
+    processed = [(i, p) for i, p in enumerate(_processors(table, cols, dialect)) if p is not None]
+    if len(cols) == 1:
+        p = processed[0][1] if processed else None
+        return [(p(r[cols[0]]) if p else r[cols[0]],) for r in rows]
+    if not processed:
+        return [getter(r) for r in rows]
+    memo: dict[Any, Any] = {}
+    out = []
+    for r in rows:
+        values = list(getter(r))
+        for i, p in processed:
+            v = values[i]
+            if isinstance(v, datetime):
+                key = (i, v)
+                if key not in memo:
+                    memo[key] = p(v)
+                values[i] = memo[key]
+            else:
+                values[i] = p(v)
+        out.append(tuple(values))
+    return out
 
 
 def _binary(table: Table, col: str) -> bool:

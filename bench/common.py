@@ -41,15 +41,16 @@ def real_rows() -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if v is not None} for row in out]
 
 
-def postings(n: int, seed: int = 24365, prefix: str = "B") -> Iterator[dict[str, Any]]:
+def postings(n: int, seed: int = 24365, prefix: str = "B", start: int = 0) -> Iterator[dict[str, Any]]:
     """``n`` real-shaped postings that are distinct vacancies: real rows, each copy of a row
-    moved to another prefecture city (another city never dedups), with its own id."""
+    moved to another prefecture city (another city never dedups), with its own id. Vacancy
+    ``i`` is the same whatever ``prefix``: ``start`` picks which ``n`` vacancies."""
     from app.normalize import all_regions
 
     rows = real_rows()
     cities = [r for r in all_regions() if r.level == "city"]
-    rng = random.Random(seed)
-    for i in range(n):
+    rng = random.Random(seed + start)
+    for i in range(start, start + n):
         row = dict(rows[i % len(rows)])
         copy = i // len(rows)
         if copy:

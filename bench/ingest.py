@@ -31,6 +31,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--prefill", type=int, default=0, help="postings stored before timing starts")
+    ap.add_argument("--timed", choices=["new", "duplicates"], default="new",
+                    help="new: vacancies not stored yet; duplicates: stored vacancies cross-posted by "
+                         "another partner (each joins its job)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,9 +84,13 @@ def run(hub: Hub, args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         push_all(hub, key, encode(list(postings(args.prefill, prefix="P")), args.batch), args.clients)
         print(f"prefill: {args.prefill} postings in {time.perf_counter() - t0:.1f}s")
-    items = list(postings(args.count))
+    if args.timed == "duplicates":
+        key = hub.partner("university")
+        items = list(postings(args.count, prefix="D"))
+    else:
+        items = list(postings(args.count, start=args.prefill))
     print(f"backend={args.backend} count={args.count} batch={args.batch} clients={args.clients} "
-          f"workers={args.workers} prefill={args.prefill}")
+          f"workers={args.workers} prefill={args.prefill} timed={args.timed}")
     print(f"server RSS before: {hub.rss_mb():.0f} MB")
     tenth = max(len(items) // 10, args.batch)
     total_counts: dict[str, int] = {}

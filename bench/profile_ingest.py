@@ -65,6 +65,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     ap.add_argument("--prefill", type=int, default=0)
+    ap.add_argument("--timed", choices=["new", "duplicates"], default="new",
+                    help="new: vacancies not stored yet; duplicates: stored ones cross-posted by another partner")
     ap.add_argument("--count", type=int, default=5000)
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
@@ -81,7 +83,14 @@ def main() -> None:
         if args.prefill:
             prep, store = push(db, ref, list(postings(args.prefill, prefix="P")), args.batch)
             print(f"prefill {args.prefill}: {args.prefill / (prep + store):.0f}/s")
-        items = list(postings(args.count))
+        if args.timed == "duplicates":
+            with db.write() as session:
+                other, _ = create_partner(session, name="bench-2", kind="university", region_code=None,
+                                          secret="bench-secret")
+                ref = PartnerRef(other.id, other.kind)
+            items = list(postings(args.count, prefix="D"))
+        else:
+            items = list(postings(args.count, start=args.prefill))
         if args.statements:
             timings = time_statements(db)
         prof = cProfile.Profile() if args.profile else None
@@ -91,7 +100,7 @@ def main() -> None:
         if prof:
             prof.disable()
         n = len(items)
-        print(f"backend={args.backend} prefill={args.prefill} count={n} batch={args.batch}: "
+        print(f"backend={args.backend} prefill={args.prefill} timed={args.timed} count={n} batch={args.batch}: "
               f"prepare {n / prep:.0f}/s, store {n / store:.0f}/s, both {n / (prep + store):.0f}/s")
         if args.statements:
             for sql, (calls, secs) in sorted(timings.items(), key=lambda kv: -kv[1][1])[:25]:

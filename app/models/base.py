@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -52,9 +53,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# Ids need uniqueness, not secrecy: a generator seeded from the OS (again in every forked
+# child) gives the random bits without a system call per id.
+_RANDOM = random.Random(os.urandom(32))
+os.register_at_fork(after_in_child=lambda: _RANDOM.seed(os.urandom(32)))
+
+
 def new_id() -> str:
     """A 32-hex time-ordered id (UUIDv7 layout) so B-tree inserts stay local."""
     ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
+    rand = _RANDOM.getrandbits(80)
     value = (ms << 80) | (0x7 << 76) | ((rand >> 68) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
     return f"{value:032x}"
