@@ -65,6 +65,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=60000")
+        # 32 MB of page cache (the default is 2 MB): the road in writes to several indexes
+        # keyed by hashes (job blocks, search), whose pages are all over a large file.
+        cur.execute("PRAGMA cache_size=-32768")
         cur.close()
 
     @event.listens_for(engine, "begin")
