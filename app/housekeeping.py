@@ -1,5 +1,5 @@
 """Periodic upkeep run by every API process: expire postings, purge old idempotency keys,
-prune the change log past its retention.
+prune the change log past its retention, refresh stale planner statistics (PostgreSQL).
 
 Each sweep is idempotent and row-locked (SKIP LOCKED on PostgreSQL), so several
 processes running it at once do no harm and no work twice.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from app.api.idempotency import purge_expired
@@ -19,6 +20,29 @@ from app.ingest.pipeline import expire_due
 from app.services.changes import prune_expired
 
 log = logging.getLogger("hub.housekeeping")
+
+
+# The autovacuum daemon's own rule for when a table's statistics are stale.
+_STALE = text(
+    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+    "AND n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0) ORDER BY relname")
+ANALYZE_LOCK = 24367  # advisory lock id: one process analyses at a time
+
+
+def analyze_stale(db: Database) -> list[str]:
+    """ANALYZE the tables whose statistics are stale (PostgreSQL). Autovacuum normally does this,
+    but it may be off or slow behind a bulk load, and the planner then works from an empty
+    table's numbers; this keeps the hub's own queries planned from real ones."""
+    if db.sqlite:
+        return []
+    with db.engine.connect() as conn:
+        if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ANALYZE_LOCK}).scalar():
+            return []
+        tables = list(conn.execute(_STALE).scalars())
+        for name in tables:
+            conn.execute(text(f'ANALYZE "{name}"'))
+        conn.commit()
+    return tables
 
 
 def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
@@ -32,7 +56,9 @@ def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
     with db.write() as session:
         purged = purge_expired(session, settings.idempotency_ttl_hours)
     pruned = prune_expired(db, settings)
-    return {"expired": expired, "idempotency_purged": purged, "changes_pruned": pruned}
+    analysed = analyze_stale(db)
+    return {"expired": expired, "idempotency_purged": purged, "changes_pruned": pruned,
+            "tables_analysed": len(analysed)}
 
 
 async def sweeper(db: Database, settings: Settings) -> None:

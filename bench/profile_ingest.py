@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import database_url, postings
 
 from app.db import Database
+from app.housekeeping import analyze_stale
 from app.ingest.pipeline import PartnerRef, prepare, store_batch
 from app.migrate import upgrade
 from app.services.partners import create_partner
@@ -83,6 +84,7 @@ def main() -> None:
         if args.prefill:
             prep, store = push(db, ref, list(postings(args.prefill, prefix="P")), args.batch)
             print(f"prefill {args.prefill}: {args.prefill / (prep + store):.0f}/s")
+            print(f"analysed (as the API's sweeper would): {analyze_stale(db)}")
         if args.timed == "duplicates":
             with db.write() as session:
                 other, _ = create_partner(session, name="bench-2", kind="university", region_code=None,

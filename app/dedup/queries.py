@@ -54,15 +54,19 @@ def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int,
     by_block: dict[int, list[str]] = {}
     reps: dict[str, Signature] = {}
     wanted = sorted(set(hashes))
+    # Two single-table lookups by key, not a join: a join's plan depends on table statistics,
+    # and on a young or never-analysed table the planner may scan every signature per batch.
     for chunk in chunks(wanted):
-        # A plain IN list (not ``among``): the planner must see how many blocks there are, or
-        # on a young table it may walk the signatures and probe the blocks for each.
-        stmt = (select(BLOCKS.c.block, SIGS).join(SIGS, SIGS.c.job_id == BLOCKS.c.job_id)
-                .where(BLOCKS.c.block.in_(chunk), SIGS.c.status == "open"))
-        for row in session.execute(stmt):
-            by_block.setdefault(row.block, []).append(row.job_id)
-            if row.job_id not in reps:
-                reps[row.job_id] = from_stored(row, None)
+        for block, job_id in session.execute(select(BLOCKS.c.block, BLOCKS.c.job_id).where(
+                among(session, BLOCKS.c.block, chunk))):
+            by_block.setdefault(block, []).append(job_id)
+    ids = sorted({j for js in by_block.values() for j in js})
+    for chunk in chunks(ids):
+        for row in session.execute(select(SIGS).where(among(session, SIGS.c.job_id, chunk),
+                                                      SIGS.c.status == "open")):
+            reps[row.job_id] = from_stored(row, None)
+    for block, js in by_block.items():  # a job another writer closed between the two reads
+        by_block[block] = [j for j in js if j in reps]
     return by_block, reps
 
 

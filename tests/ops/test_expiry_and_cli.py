@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.housekeeping import sweep_once
 from app.ingest.pipeline import expire_due
-from tests.conftest import auth, make_posting
+from tests.conftest import IS_PG, auth, distinct_posting, make_posting
 
 
 def test_posting_past_valid_through_expires_and_its_job_closes(client: TestClient, partner: tuple[str, str],
@@ -61,3 +63,29 @@ def test_hub_migrate_is_repeatable(settings: Any) -> None:
         out = subprocess.run([sys.executable, "-m", "app.cli", "migrate"], env=env, capture_output=True, text=True,
                              timeout=60)
         assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.skipif(not IS_PG, reason="planner statistics are PostgreSQL's")
+def test_sweep_analyses_tables_whose_statistics_went_stale(client: TestClient, partner: tuple[str, str],
+                                                           db: Any) -> None:
+    from sqlalchemy import text
+
+    from app.housekeeping import analyze_stale
+
+    def pending() -> int:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT pg_stat_force_next_flush()"))
+            conn.commit()
+        with db.engine.connect() as conn:
+            return int(conn.execute(text("SELECT n_mod_since_analyze FROM pg_stat_user_tables "
+                                         "WHERE relname = 'postings'")).scalar_one())
+
+    analyze_stale(db)
+    _, key = partner
+    client.post("/api/v1/postings/batch", json={"postings": [distinct_posting(i) for i in range(80)]},
+                headers=auth(key)).raise_for_status()
+    deadline = time.time() + 10
+    while pending() < 80 and time.time() < deadline:  # backends report their counts within a second
+        time.sleep(0.2)
+    assert "postings" in analyze_stale(db)
+    assert pending() == 0 and "postings" not in analyze_stale(db)
