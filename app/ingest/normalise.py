@@ -15,7 +15,6 @@ import orjson
 
 from app.dedup.names import employer_name_key
 from app.errors import field_error
-from app.search.docs import Texts
 from app.normalize import (
     ancestors,
     clean_text,
@@ -49,7 +48,6 @@ class NormalPosting:
     employer_key: str
     posted_at: datetime | None
     valid_through: datetime | None
-    texts: Texts | None = None  # search tokens made ahead (see app.search.docs.posting_texts)
 
 
 def _aware(value: datetime | None) -> datetime | None:

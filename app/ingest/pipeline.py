@@ -22,7 +22,6 @@ from app.dedup.assigner import DedupAssigner
 from app.errors import NotFound, pydantic_errors
 from app.models import Posting, new_id, utcnow
 from app.schemas.posting import PostingIn
-from app.search.docs import posting_texts
 from app.search.index import index_jobs
 
 from . import metrics
@@ -75,9 +74,7 @@ def prepare(raw: Any, region_hint: str | None = None) -> NormalPosting | Outcome
     external_id = external_id if isinstance(external_id, str) else None
     try:
         posting = parse(raw)
-        item = normalise(posting, raw, region_hint)
-        item.texts = posting_texts(item.data)  # CPU work done here, outside the write transaction
-        return item
+        return normalise(posting, raw, region_hint)
     except ValidationError as exc:
         errors = pydantic_errors(exc.errors(include_url=False))
     except NormaliseError as exc:
@@ -130,8 +127,7 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
         touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
         update_postings(session, changed)
         update_postings(session, seen)
-        fresh = _fresh(partner, items, new_rows, inserted, opened - {w.job_id for w in work})
-        finish(session, touched, now, fresh)
+        finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}))
         for o in outcomes.values():
             metrics.INGESTED.labels(status=o.status).inc()
     return [p if isinstance(p, Outcome) else outcomes[p.external_id] for p in prepared]
@@ -152,15 +148,14 @@ def finish(session: Session, job_ids: set[str], now: datetime,
     return ops
 
 
-def _fresh(partner: PartnerRef, items: list[NormalPosting], new_rows: dict[str, dict[str, Any]],
-           inserted: set[str], opened: set[str]) -> dict[str, list[dict[str, Any]]]:
+def _fresh(partner: PartnerRef, new_rows: dict[str, dict[str, Any]], inserted: set[str],
+           opened: set[str]) -> dict[str, list[dict[str, Any]]]:
     """The jobs opened for brand-new postings (and joined by no stored posting), with their
-    members as ``load_members`` would read them (plus ``texts``: their tokens made ahead)."""
-    texts = {i.external_id: i.texts for i in items}
+    members as ``load_members`` would read them."""
     out: dict[str, list[dict[str, Any]]] = {}
     for key, row in new_rows.items():
         if key in inserted and row["job_id"] in opened:
-            out.setdefault(row["job_id"], []).append({**row, "kind": partner.kind, "texts": texts[key]})
+            out.setdefault(row["job_id"], []).append({**row, "kind": partner.kind})
     return out
 
 

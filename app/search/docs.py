@@ -34,32 +34,6 @@ OFFSET = 1 << 63
 MAX_FRESH = (1 << 32) - 1
 
 
-def head_tokens(head_text: str) -> list[str]:
-    return text_tokens(*head_text.split("\n"), bridge=True)
-
-
-def body_text_of(description: str | None, majors: list[str] | None, tags: list[str] | None) -> str:
-    return "\n".join(p for p in (description or "", *(majors or []), *(tags or [])) if p)
-
-
-@dataclass(frozen=True, slots=True)
-class Texts:
-    """A job's indexed texts and their tokens."""
-
-    head_text: str
-    body_text: str
-    head_tokens: tuple[str, ...]
-    body_tokens: tuple[str, ...]
-
-
-def posting_texts(data: dict[str, Any]) -> Texts:
-    """The texts (and tokens) a job made of this posting alone would index. Made in ``prepare``,
-    outside the write transaction; the index takes the tokens when the job's texts agree."""
-    head = f"{data['title']}\n{data['employer']['name']}"
-    body = body_text_of(data.get("description"), data.get("majors"), data.get("tags"))
-    return Texts(head, body, tuple(head_tokens(head)), tuple(text_tokens(body)))
-
-
 @dataclass(slots=True)
 class Doc:
     """One job as the index sees it; equal docs need no rewrite."""
@@ -76,17 +50,11 @@ class Doc:
     head_text: str
     body_text: str
     fresh: int  # seconds since EPOCH
-    # Tokens made earlier from the same texts (outside the write transaction), if any.
-    pre: Texts | None = None
 
     def head_tokens(self) -> list[str]:
-        if self.pre is not None and self.pre.head_text == self.head_text:
-            return list(self.pre.head_tokens)
-        return head_tokens(self.head_text)
+        return text_tokens(*self.head_text.split("\n"), bridge=True)
 
     def body_tokens(self) -> list[str]:
-        if self.pre is not None and self.pre.body_text == self.body_text:
-            return list(self.pre.body_tokens)
         return text_tokens(self.body_text)
 
     def fts_tokens(self) -> str:
@@ -173,10 +141,11 @@ def region_codes(locations: list[dict[str, Any]]) -> str:
 def job_doc(row: Any) -> Doc:
     """The doc for a row of ``jobs`` joined with its employer's name (``employer_name``)."""
     lo, hi = row.salary_month_min, row.salary_month_max
+    parts = [row.description or "", *(row.majors or []), *(row.tags or [])]
     return Doc(
         job_id=row.id, status=row.status, employer_id=row.employer_id, industry=row.industry,
         education=row.education, job_type=row.job_type, employer_type=row.employer_type,
         regions=region_codes(row.locations), salary=hi if hi is not None else lo,
-        head_text=f"{row.title}\n{row.employer_name}", body_text=body_text_of(row.description, row.majors, row.tags),
+        head_text=f"{row.title}\n{row.employer_name}", body_text="\n".join(p for p in parts if p),
         fresh=fresh_seconds(row.posted_at, row.first_seen_at),
     )

@@ -60,9 +60,6 @@ def index_jobs(session: Session, job_ids: list[str], written: Written | None = N
     for i in range(0, len(job_ids), CHUNK):
         ids = job_ids[i:i + CHUNK]
         new = {d.job_id: d for d in load_docs(session, ids, written.rows)}
-        for job_id, members in written.fresh.items():  # tokens made ahead, outside the transaction
-            if job_id in new and len(members) == 1:
-                new[job_id].pre = members[0].get("texts")
         old = _stored(session, [j for j in ids if j not in written.fresh], sqlite)
         stale = [row for job_id, row in old.items() if _differs(row, new.get(job_id))]
         redo = {row["job_id"] for row in stale}
