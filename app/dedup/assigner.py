@@ -25,7 +25,7 @@ from app.ingest.canonical import build_job, load_members
 from app.models import new_id, utcnow
 
 from .features import STAY_THRESHOLD, THRESHOLD, compare, ruled_out, score, veto
-from .queries import fetch_candidates, fetch_descriptions, load_overrides, write_matches
+from .queries import MAX_PER_BLOCK, fetch_candidates, fetch_descriptions, load_overrides, write_matches
 from .signature import Signature, blocks, from_job, from_posting, lookups
 
 _LOCAL = "dedup_local_jobs"
@@ -110,7 +110,7 @@ class _Pool:
         self.local = local
         ids = dict.fromkeys(near)  # stored jobs not ruled out already
         for h in looks:
-            for job_id in local.by_block.get(h, ()):
+            for job_id in local.by_block.get(h, ())[-MAX_PER_BLOCK:]:  # the newest, as stored ones
                 ids[job_id] = None
         self.exclude = exclude
         self.ids = [j for j in ids if j not in exclude]

@@ -66,7 +66,20 @@ def ruled_out(new: Signature, rep: Signature) -> bool:
                 return True
     if a.seniority != b.seniority or (a.codes and b.codes and a.codes != b.codes):
         return True
+    # Another pay bracket costs more points than the best of everything else can make up
+    # (``max_score_with_salary``): one employer's many 销售代表 at other pay end here, cheaply.
+    if salary_match(new, rep) in ("partial", "disjoint"):
+        return True
     return place_match(new.places, rep.places) in ("other_city", "district_conflict")
+
+
+SALARY_POINTS = {"overlap": 0.5, "partial": -4.0, "disjoint": -5.0}
+
+
+def max_score_with_salary(level: str) -> float:
+    """The best score a pair can reach when its salaries compare as ``level``."""
+    best = max(TITLE_POINTS.values()) + 2.0 + 0.5 + 2.0 + 0.3  # title, employer, district, description, education
+    return best + SALARY_POINTS.get(level, 0.0)
 
 
 def place_match(a: tuple[tuple[str, str | None], ...], b: tuple[tuple[str, str | None], ...]) -> str:
@@ -167,7 +180,7 @@ def points(f: dict[str, Any]) -> dict[str, float]:
     top = 2.0 if f["title"] in CLOSE_TITLES else 1.0
     out["description"] = 0.0 if c is None else max(-2.0, min(top, 4.0 * (c - 0.5)))
     # Another pay bracket is another vacancy even with the same text (one employer, one description).
-    out["salary"] = {"overlap": 0.5, "partial": -4.0, "disjoint": -5.0}.get(f["salary"] or "", 0.0)
+    out["salary"] = SALARY_POINTS.get(f["salary"] or "", 0.0)
     out["education"] = {"same": 0.3, "conflict": -1.0}.get(f["education"] or "", 0.0)
     days = f["days_apart"]
     out["posted_at"] = 0.0 if days is None or days <= 60 else (-1.5 if days <= 180 else -3.0)

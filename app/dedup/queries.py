@@ -27,6 +27,11 @@ OVERRIDES = cast(Table, PostingOverride.__table__)
 CHUNK = 1000
 LOCK_CLASS = 24366  # advisory lock namespace (two-int form) for dedup buckets
 LOCK_BUCKETS = 128  # bounded: PostgreSQL's shared lock table is small
+# A newcomer is compared with at most this many jobs per block, the newest (ids are time
+# ordered). Blocks are keyed employer × city × title stem, so only an employer with hundreds of
+# open jobs under one title in one city (a chain's 销售代表 at every pay grade) reaches it; without
+# the cap, that employer's every posting would be compared with all of them.
+MAX_PER_BLOCK = 200
 
 
 def chunks(seq: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
@@ -60,6 +65,9 @@ def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int,
         for block, job_id in session.execute(select(BLOCKS.c.block, BLOCKS.c.job_id).where(
                 among(session, BLOCKS.c.block, chunk))):
             by_block.setdefault(block, []).append(job_id)
+    for block, js in by_block.items():
+        if len(js) > MAX_PER_BLOCK:
+            by_block[block] = sorted(js, reverse=True)[:MAX_PER_BLOCK]
     ids = sorted({j for js in by_block.values() for j in js})
     for chunk in chunks(ids):
         for row in session.execute(select(SIGS).where(among(session, SIGS.c.job_id, chunk),

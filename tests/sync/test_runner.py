@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from app.config import Settings
 from app.db import Database
-from app.ingest import pipeline
-from app.ingest.assign import OwnJobAssigner
-from app.ingest.pipeline import set_assigner
 from app.models import Posting
 from app.sync.feedgen import CONTENT_TYPES, FORMATS, atom_id, write_feed
 from tests.conftest import make_posting
@@ -42,18 +37,8 @@ def test_a_feed_is_stored_under_its_partner_and_a_rerun_is_unchanged(
     assert health.lease_owner is None and health.next_run_at > again.finished_at
 
 
-@pytest.fixture
-def own_jobs() -> Iterator[None]:
-    """One job per posting: cross-source dedup (tested in tests/dedup) is not what these
-    tests measure, and one employer with 10,000 similar titles is its worst case."""
-    before = pipeline._assigner[0]
-    set_assigner(OwnJobAssigner())
-    yield
-    set_assigner(before)
-
-
 def test_ten_thousand_items_three_malformed_are_rejected_with_reasons(
-        db: Database, settings: Settings, feed_server: Any, own_jobs: None) -> None:
+        db: Database, settings: Settings, feed_server: Any) -> None:
     partner = new_partner(db)
     source = new_source(db, partner, feed_server.url("/many.json"))
     run = sync(db, sync_settings(settings), source)
