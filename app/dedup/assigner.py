@@ -103,7 +103,7 @@ class DedupAssigner:
 class _Pool:
     """The candidate jobs of one newcomer and its best match among them."""
 
-    def __init__(self, sig: Signature, looks: list[int], near: list[str], reps: dict[str, Signature],
+    def __init__(self, sig: Signature, looks: tuple[int, ...], near: list[str], reps: dict[str, Signature],
                  local: _Local, exclude: set[str]) -> None:
         self.sig = sig
         self.reps = reps
@@ -184,7 +184,7 @@ def _pinned(job_id: str, sig: Signature, pool: _Pool) -> _Decision:
     return _Decision(job_id, "pinned", job_id if rep else None, _explained(f), score(f) if f else None)
 
 
-def _near(sigs: dict[str, Signature], looks: dict[str, list[int]], by_block: dict[int, list[str]],
+def _near(sigs: dict[str, Signature], looks: dict[str, tuple[int, ...]], by_block: dict[int, list[str]],
           reps: dict[str, Signature]) -> dict[str, list[str]]:
     """Per newcomer, the stored candidates not ruled out at a glance (only those need descriptions)."""
     out: dict[str, list[str]] = {}

@@ -104,6 +104,7 @@ def employer_name_key(name: str) -> str:
     return key or _alnum(s)
 
 
+@lru_cache(maxsize=65536)
 def is_weak_employer(name: str) -> bool:
     """A name that does not identify an employer: "某知名互联网公司", "保密"."""
     key = employer_name_key(name)

@@ -146,7 +146,7 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
                     drop_blocks.append(job_id)
             continue
         fields = stored_fields(sig)
-        new_blocks = blocks(sig)
+        new_blocks = list(blocks(sig))
         row = {**fields, "job_id": job_id, "posting_id": posting_id, "status": "open", "blocks": new_blocks,
                "members": digest, "updated_at": now}
         if old is None:

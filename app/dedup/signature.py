@@ -168,8 +168,9 @@ def block_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
+@lru_cache(maxsize=16384)  # a posting's lock keys, lookups and its job's blocks share most arguments
 def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place, ...], *, text: bool,
-          filing: bool) -> list[int]:
+          filing: bool) -> tuple[int, ...]:
     """Block hashes. A job with a requisition code is filed under its code and under "some code"; a
     newcomer with a code looks for that code and for jobs without one; a newcomer without a code
     looks for both kinds. So one employer's hundred 开发工程师(00xxxx) never share one block."""
@@ -185,17 +186,17 @@ def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place,
             out.append(block_hash(f"n:{name_key}|{city}|{tail}"))
         if text and title.key:  # a weak employer needs the very same title: no stem here
             out.append(block_hash(f"t:{title.key}|{city}"))
-    return sorted(set(out))
+    return tuple(sorted(set(out)))
 
 
-def blocks(sig: Signature) -> list[int]:
+def blocks(sig: Signature) -> tuple[int, ...]:
     """Where a job is filed: employer × city × title stem, employer name × city × title stem, and
     title × city (where a newcomer with a weak employer name such as "某知名公司" looks).
     Keying on the title stem keeps blocks small however many jobs one employer has."""
     return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=True, filing=True)
 
 
-def lookups(sig: Signature) -> list[int]:
+def lookups(sig: Signature) -> tuple[int, ...]:
     """Where a newcomer looks for candidates (and what it locks on PostgreSQL)."""
     return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=sig.weak, filing=False)
 
@@ -222,7 +223,7 @@ def from_stored(row: Any, description: str | None) -> Signature:
     )
 
 
-def lock_keys(employer_id: str, data: dict[str, Any]) -> list[int]:
+def lock_keys(employer_id: str, data: dict[str, Any]) -> tuple[int, ...]:
     """The lookups of a posting, from its document alone (cheap: taken before dedup runs)."""
     name = data["employer"]["name"]
     places = places_of(data.get("locations") or [])
