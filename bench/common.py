@@ -131,3 +131,22 @@ class Hub:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def migrated_database(url: str) -> Any:
+    """The hub's schema at ``url``, and a ``Database`` on it (in-process benches)."""
+    from app.db import Database
+    from app.migrate import upgrade
+
+    upgrade(url)
+    return Database(url)
+
+
+def new_partner(db: Any, name: str, kind: str) -> Any:
+    """A partner created in ``db``, as the road in's ``PartnerRef``."""
+    from app.ingest.pipeline import PartnerRef
+    from app.services.partners import create_partner
+
+    with db.write() as session:
+        partner, _ = create_partner(session, name=name, kind=kind, region_code=None, secret="bench-secret")
+        return PartnerRef(partner.id, partner.kind)

@@ -16,12 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import database_url
+from common import database_url, migrated_database, new_partner
 
-from app.db import Database
-from app.ingest.pipeline import PartnerRef, prepare, store_batch
-from app.migrate import upgrade
-from app.services.partners import create_partner
+from app.ingest.pipeline import prepare, store_batch
 
 
 def main() -> None:
@@ -30,12 +27,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=4000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url(args.backend, "hub_bench_big_block", Path(tmp))
-        upgrade(url)
-        db = Database(url)
-        with db.write() as session:
-            partner, _ = create_partner(session, name="chain", kind="employer", region_code=None, secret="bench")
-            ref = PartnerRef(partner.id, partner.kind)
+        db = migrated_database(database_url(args.backend, "hub_bench_big_block", Path(tmp)))
+        ref = new_partner(db, "chain", "employer")
         items = [{"external_id": f"G{i}", "title": "销售代表", "employer": {"name": "华润万家有限公司"},
                   "locations": ["深圳"], "salary": f"{3000 + 10 * i}-{3000 + 10 * i}元/月"} for i in range(args.count)]
         for i in range(0, len(items), 1000):

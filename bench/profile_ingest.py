@@ -21,13 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import database_url, postings
+from common import database_url, migrated_database, new_partner, postings
 
 from app.db import Database
 from app.housekeeping import analyze_stale
 from app.ingest.pipeline import PartnerRef, prepare, store_batch
-from app.migrate import upgrade
-from app.services.partners import create_partner
 
 
 def push(db: Database, ref: PartnerRef, items: list[dict], batch: int) -> tuple[float, float]:
@@ -75,21 +73,14 @@ def main() -> None:
     ap.add_argument("--statements", action="store_true", help="print time spent per SQL statement")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url(args.backend, "hub_bench_profile", Path(tmp))
-        upgrade(url)
-        db = Database(url)
-        with db.write() as session:
-            partner, _ = create_partner(session, name="bench", kind="recruiter", region_code=None, secret="bench-secret")
-            ref = PartnerRef(partner.id, partner.kind)
+        db = migrated_database(database_url(args.backend, "hub_bench_profile", Path(tmp)))
+        ref = new_partner(db, "bench", "recruiter")
         if args.prefill:
             prep, store = push(db, ref, list(postings(args.prefill, prefix="P")), args.batch)
             print(f"prefill {args.prefill}: {args.prefill / (prep + store):.0f}/s")
             print(f"analysed (as the API's sweeper would): {analyze_stale(db)}")
         if args.timed == "duplicates":
-            with db.write() as session:
-                other, _ = create_partner(session, name="bench-2", kind="university", region_code=None,
-                                          secret="bench-secret")
-                ref = PartnerRef(other.id, other.kind)
+            ref = new_partner(db, "bench-2", "university")
             items = list(postings(args.count, prefix="D"))
         else:
             items = list(postings(args.count, start=args.prefill))
