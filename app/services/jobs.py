@@ -27,7 +27,8 @@ def render_jobs(session: Session, jobs: list[Job],
     members = members or {}
     ids = [j.id for j in jobs]
     employers = {e.id: e for e in session.execute(
-        select(Employer).where(among(session, Employer.id, {j.employer_id for j in jobs}))).scalars()}
+        select(Employer.id, Employer.name, Employer.credit_code, Employer.credit_code_verified)
+        .where(among(session, Employer.id, {j.employer_id for j in jobs})))}
     sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     known = [m for i in ids for m in members.get(i, ())]
     if known:
@@ -57,7 +58,7 @@ def _source(partner_id: str, name: str, kind: str, external_id: str, url: str | 
             "url": url, "status": status, "first_seen_at": _iso(first_seen_at), "last_seen_at": _iso(last_seen_at)}
 
 
-def job_document(job: Job, employer: Employer, sources: list[dict[str, Any]]) -> dict[str, Any]:
+def job_document(job: Job, employer: Any, sources: list[dict[str, Any]]) -> dict[str, Any]:
     salary = job.salary
     return {
         "id": job.id, "title": job.title,
