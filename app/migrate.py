@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from alembic.config import Config
 from sqlalchemy import text
@@ -30,6 +31,15 @@ def alembic_config() -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate to ``revision`` (the head by default); concurrent callers (several API processes) take turns."""
+    _migrate(url, command.upgrade, revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Step back to ``revision`` (an operator's undo; the tests check each data migration both ways)."""
+    _migrate(url, command.downgrade, revision)
+
+
+def _migrate(url: str, step: Any, revision: str) -> None:
     engine = make_engine(normalise_url(url), pool_size=1)
     try:
         with engine.connect() as conn:
@@ -39,7 +49,7 @@ def upgrade(url: str, revision: str = "head") -> None:
             try:
                 cfg = alembic_config()
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
+                step(cfg, revision)
                 conn.commit()
             finally:
                 if conn.dialect.name == "postgresql":

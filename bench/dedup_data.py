@@ -215,11 +215,18 @@ def _desc_variant(desc: str, rng: random.Random) -> str | None:
     return desc
 
 
-def render(v: Vacancy, partner: str, n: int, rng: random.Random, day: int) -> dict[str, Any]:
-    """One partner's posting of vacancy ``v``."""
+# How agencies hide the employer they recruit for (the hub calls these weak names).
+HIDDEN_NAMES = ("某知名企业", "某上市公司", "保密", "某大型集团", "知名500强企业", "某知名互联网公司")
+
+
+def render(v: Vacancy, partner: str, n: int, rng: random.Random, day: int, hidden: float = 0.0) -> dict[str, Any]:
+    """One partner's posting of vacancy ``v``; an agency (partner R*) hides the employer's name
+    in a ``hidden`` share of its postings."""
     employer: dict[str, Any] = {"name": _employer_variant(v.company, v.city, rng)}
     if v.credit_code and rng.random() < 0.6:
         employer["credit_code"] = v.credit_code
+    if hidden and partner.startswith("R") and rng.random() < hidden:
+        employer = {"name": rng.choice(HIDDEN_NAMES)}
     posting: dict[str, Any] = {
         "external_id": f"{partner}-{hashlib.md5(f'{v.vid}{n}'.encode()).hexdigest()[:10]}",
         "title": _title_variant(v.title, v.city, v.district, rng),

@@ -3,6 +3,7 @@
     .venv/bin/python bench/dedup_eval.py                       # temp SQLite
     .venv/bin/python bench/dedup_eval.py --pg postgresql://postgres@127.0.0.1:5432/hub
     .venv/bin/python bench/dedup_eval.py --limit 1500 --half tune   # quick, tuning half only
+    .venv/bin/python bench/dedup_eval.py --hidden 0.4          # agencies hide 40% of employer names
 
 Builds the labelled set (bench/dedup_data.py), starts the hub (uvicorn subprocess),
 creates six partners, pushes every posting in random order as its partner, reads back
@@ -37,7 +38,7 @@ PARTNERS = [("university", "U1"), ("university", "U2"), ("provincial_platform", 
             ("provincial_platform", "P2"), ("recruiter", "R1"), ("recruiter", "R2")]
 
 
-def build(seed: int, limit: int | None, half: str | None) -> tuple[list[Vacancy], list[tuple[str, str]], dict[str, int]]:
+def build(seed: int, limit: int | None, half: str | None, hidden: float = 0.0) -> tuple[list[Vacancy], list[tuple[str, str]], dict[str, int]]:
     rng = random.Random(seed)
     vacancies, stats = load_vacancies()
     if half:
@@ -54,7 +55,7 @@ def build(seed: int, limit: int | None, half: str | None) -> tuple[list[Vacancy]
         k = rng.choices([1, 2, 3, 4], weights=[2, 3, 3, 2])[0]
         day = rng.randint(1, 20)
         for n, (_, partner) in enumerate(rng.sample(PARTNERS, k)):
-            v.postings.append({"partner": partner, "body": render(v, partner, n, rng, day)})
+            v.postings.append({"partner": partner, "body": render(v, partner, n, rng, day, hidden)})
     return vacancies, pairs, stats
 
 
@@ -176,10 +177,12 @@ def main() -> None:
     ap.add_argument("--limit", type=int, help="use this many real vacancies (before siblings)")
     ap.add_argument("--half", choices=("tune", "test"), help="only one half")
     ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--hidden", type=float, default=0.0,
+                    help="share of agency postings that hide the employer's name (某知名企业, 保密)")
     ap.add_argument("--errors", type=int, default=0, help="print this many false merges and misses")
     ap.add_argument("--keep", action="store_true", help="keep the SQLite database (to read explain records)")
     args = ap.parse_args()
-    vacancies, pairs, stats = build(args.seed, args.limit, args.half)
+    vacancies, pairs, stats = build(args.seed, args.limit, args.half, args.hidden)
     n = sum(len(v.postings) for v in vacancies)
     print(f"real rows {stats['rows']}, distinct {stats['distinct']}, ambiguous dropped {stats['ambiguous_dropped']}; "
           f"vacancies {len(vacancies)} (siblings {len(pairs)}), postings {n}")

@@ -21,6 +21,10 @@ THRESHOLD = 4.0        # join a job at or above this score
 STAY_THRESHOLD = 3.5   # an updated posting stays in its job at or above this (hysteresis)
 SHORT_DESC = 300       # compact characters of the shorter description compared
 MIN_DESC = 12          # below this a description says nothing
+# A weak employer name ("某知名企业", "保密") says nothing about who is hiring: such a pair also
+# needs the descriptions to agree (the shorter one mostly found in the longer), or 开发工程师 at
+# one company would absorb every hidden 开发工程师 in town.
+WEAK_MIN_DESC = 0.8
 
 # Titles that are not the same once normalised ("contained": 软件测试 ~ 软件测试工程师; "similar")
 # need every other feature to agree: one employer often reuses one description for many titles.
@@ -159,6 +163,8 @@ def veto(f: dict[str, Any]) -> str | None:
     """The first feature that rules a match out, or None."""
     if f["employer"] in ("conflict", "different"):
         return "employer"
+    if f["employer"] == "weak" and (f["description"] is None or f["description"] < WEAK_MIN_DESC):
+        return "weak_employer"
     if f["place"] in ("other_city", "district_conflict"):
         return "place"
     if f["title"] in ("different", "code_conflict"):

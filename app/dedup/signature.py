@@ -170,10 +170,16 @@ def block_hash(key: str) -> int:
 
 @lru_cache(maxsize=16384)  # a posting's lock keys, lookups and its job's blocks share most arguments
 def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place, ...], *, text: bool,
-          filing: bool) -> tuple[int, ...]:
+          hidden: bool, filing: bool) -> tuple[int, ...]:
     """Block hashes. A job with a requisition code is filed under its code and under "some code"; a
     newcomer with a code looks for that code and for jobs without one; a newcomer without a code
-    looks for both kinds. So one employer's hundred 开发工程师(00xxxx) never share one block."""
+    looks for both kinds. So one employer's hundred 开发工程师(00xxxx) never share one block.
+
+    ``text`` adds the title × city block (``t:``) every job is filed under and a newcomer with a
+    weak employer name looks in; ``hidden`` adds the block (``w:``) that only jobs first seen with a
+    weak employer name are filed under, where a newcomer that names its employer looks. Both key
+    on the title's core (codes left out: the score tells codes apart), never on its stem: a weak
+    employer name says nothing, so the title has to say it."""
     title_stem = stem(title.core)
     if title.codes:
         tails = [f"{title_stem}|{title.codes}", f"{title_stem}|*" if filing else f"{title_stem}|"]
@@ -184,21 +190,28 @@ def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place,
         for tail in tails:
             out.append(block_hash(f"e:{employer_id}|{city}|{tail}"))
             out.append(block_hash(f"n:{name_key}|{city}|{tail}"))
-        if text and title.key:  # a weak employer needs the very same title: no stem here
-            out.append(block_hash(f"t:{title.key}|{city}"))
+        if title.key:
+            if text:
+                out.append(block_hash(f"t:{title.core}|{city}"))
+            if hidden:
+                out.append(block_hash(f"w:{title.core}|{city}"))
     return tuple(sorted(set(out)))
 
 
 def blocks(sig: Signature) -> tuple[int, ...]:
-    """Where a job is filed: employer × city × title stem, employer name × city × title stem, and
-    title × city (where a newcomer with a weak employer name such as "某知名公司" looks).
+    """Where a job is filed: employer × city × title stem, employer name × city × title stem, title
+    × city (where a newcomer with a weak employer name such as "某知名公司" looks) and, for a job
+    whose representative names no employer, hidden title × city (where every other newcomer looks).
     Keying on the title stem keeps blocks small however many jobs one employer has."""
-    return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=True, filing=True)
+    return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=True, hidden=sig.weak, filing=True)
 
 
 def lookups(sig: Signature) -> tuple[int, ...]:
-    """Where a newcomer looks for candidates (and what it locks on PostgreSQL)."""
-    return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=sig.weak, filing=False)
+    """Where a newcomer looks for candidates (and what it locks on PostgreSQL): its own employer's
+    blocks, and the jobs of the other kind of name (a weak name looks at every job with its title;
+    a real name at the jobs that hid theirs)."""
+    return _keys(sig.employer_id, sig.name_key, sig.title, sig.places, text=sig.weak, hidden=not sig.weak,
+                 filing=False)
 
 
 def stored_fields(sig: Signature) -> dict[str, Any]:
@@ -228,4 +241,5 @@ def lock_keys(employer_id: str, data: dict[str, Any]) -> tuple[int, ...]:
     name = data["employer"]["name"]
     places = places_of(data.get("locations") or [])
     title = with_foreign_places(normalise_title(data["title"]), places)
-    return _keys(employer_id, employer_name_key(name), title, places, text=is_weak_employer(name), filing=False)
+    weak = is_weak_employer(name)
+    return _keys(employer_id, employer_name_key(name), title, places, text=weak, hidden=not weak, filing=False)

@@ -80,3 +80,13 @@ def test_one_employer_reusing_a_description_for_another_title_does_not_match() -
 def test_titles_of_pure_decoration_match_only_on_the_description() -> None:
     assert judge(doc(title="急聘"), doc(title="【急聘】双休"))[0] >= THRESHOLD
     assert judge(doc(title="急聘", description=None), doc(title="急聘", description=None))[0] < THRESHOLD
+
+
+def test_a_hidden_employer_needs_the_description_to_agree() -> None:
+    hidden = {"name": "某知名企业", "credit_code": None, "credit_code_verified": False, "type": None}
+    s, f = judge(doc(), doc(employer=hidden, description=DESC[:60]))
+    assert f["employer"] == "weak" and s >= THRESHOLD, f  # the same text, cut short: the same job
+    # Title, place, pay and education all agree, but nothing says it is this employer's vacancy.
+    assert veto(judge(doc(), doc(employer=hidden, description=None))[1]) == "weak_employer"
+    other = "岗位职责：负责门店日常运营管理，完成销售目标；任职要求：大专及以上学历，有零售行业经验者优先。"
+    assert veto(judge(doc(), doc(employer=hidden, description=other))[1]) == "weak_employer"

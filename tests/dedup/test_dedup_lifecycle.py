@@ -162,6 +162,30 @@ def test_weak_employer_name_joins_only_with_the_same_description(client: TestCli
     assert job_of(client, k2, "W2") != job_of(client, k1, "U-1")
 
 
+def test_named_posting_joins_a_job_first_seen_with_a_weak_employer_name(client: TestClient, make_partner: Any) -> None:
+    """An agency posts first and hides the employer; the university's posting names it: one job."""
+    (_, k1), (_, k2) = make_partner("recruiter"), make_partner("university")
+    hidden = {**UNIVERSITY, "external_id": "W1", "employer": {"name": "某知名科技公司"}}
+    other_city = {**hidden, "external_id": "W2", "locations": [{"region_code": "440100"}]}
+    push(client, k1, hidden, other_city)
+    push(client, k2, UNIVERSITY)
+    assert job_of(client, k2, "U-1") == job_of(client, k1, "W1")
+    assert job_of(client, k1, "W2") != job_of(client, k1, "W1")
+    job = client.get(f"/api/v1/jobs/{job_of(client, k2, 'U-1')}").json()
+    assert job["employer"]["name"] == "深圳通业科技股份有限公司"  # the named source outranks the hidden one
+
+
+def test_hidden_employer_postings_with_and_without_a_requisition_code_are_one_job(  # each hides it its own way
+        client: TestClient, make_partner: Any) -> None:
+    (_, k1), (_, k2) = make_partner("recruiter"), make_partner("recruiter")
+    hidden = {**UNIVERSITY, "employer": {"name": "某知名科技公司"}}
+    push(client, k1, {**hidden, "external_id": "A1", "title": "嵌入式软件工程师(J10093)"},
+         {**hidden, "external_id": "A2", "title": "嵌入式软件工程师(J20417)"})
+    push(client, k2, {**hidden, "external_id": "B1", "title": "【急招】嵌入式软件工程师", "employer": {"name": "保密"}})
+    assert job_of(client, k2, "B1") in {job_of(client, k1, "A1"), job_of(client, k1, "A2")}
+    assert job_of(client, k1, "A1") != job_of(client, k1, "A2")  # two codes, two requisitions
+
+
 def test_credit_code_links_a_short_name_to_its_employer(client: TestClient, make_partner: Any) -> None:
     (_, k1), (_, k2) = make_partner("employer"), make_partner("recruiter")
     code = "91350100M000100Y43"  # valid check character
