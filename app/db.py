@@ -7,6 +7,7 @@ behind a process-wide lock, so concurrent writers queue instead of failing with
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,52 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 _SQLITE_WRITE_LOCK = threading.RLock()
+try:
+    import fcntl
+except ImportError:  # not POSIX: SQLite's own busy handler is then the only turn-taking between processes
+    fcntl = None  # type: ignore[assignment]
+
+
+class SqliteWriterLock:
+    """One writer at a time on a SQLite file: among this process's threads (a re-entrant lock) and
+    among processes (``flock`` on ``<file>-writer``: several API workers, the sync worker, the CLI).
+    SQLite would serialise them anyway, but a writer that finds the file locked polls with sleeps
+    of up to 100 ms, and the lock sits idle meanwhile; ``flock`` hands it over at once."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = f"{path}-writer" if path and fcntl is not None else None
+        self._fd: int | None = None
+        self._pid = 0
+        self._depth = 0  # guarded by the thread lock
+
+    def _file(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child needs its own open file
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)  # type: ignore[arg-type]
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self) -> None:
+        _SQLITE_WRITE_LOCK.acquire()
+        try:
+            if self._depth == 0 and self.path:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            _SQLITE_WRITE_LOCK.release()
+            raise
+        self._depth += 1
+
+    def close(self) -> None:
+        if self._fd is not None and self._pid == os.getpid() and self._depth == 0:
+            os.close(self._fd)
+        self._fd = None
+
+    def release(self) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self.path and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            _SQLITE_WRITE_LOCK.release()
 
 
 def normalise_url(url: str) -> str:
@@ -107,6 +154,9 @@ class Database:
         self.engine = make_engine(self.url, pool_size=pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.sqlite = self.engine.dialect.name == "sqlite"
+        database = make_url(self.url).database if self.sqlite else None
+        self._writer = SqliteWriterLock(database if database and database != ":memory:" else None) \
+            if self.sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -116,7 +166,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: commit on success, roll back on any error."""
-        lock = _SQLITE_WRITE_LOCK if self.sqlite else None
+        lock = self._writer
         if lock is not None:
             lock.acquire()
         try:
@@ -134,3 +184,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writer is not None:
+            self._writer.close()

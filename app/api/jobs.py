@@ -48,12 +48,15 @@ def get_jobs(
                                                    "job_type, employer_type")] = [],  # noqa: B006
     status: Literal["open", "closed", "any"] = "open",
     employer_id: Annotated[str | None, Query(max_length=64)] = None,
+    fair: Annotated[str | None, Query(max_length=64, description="Only the jobs on offer at this fair "
+                                                                 "(`GET /api/v1/fairs`)")] = None,
 ) -> dict[str, Any]:
     raw: dict[str, Any] = {
         "q": q, "region": _split(region), "industry": _split(industry), "education": _split(education),
         "job_type": _split(job_type), "employer_type": _split(employer_type), "salary_min": salary_min,
         "posted_since": posted_since, "sort": sort, "limit": limit, "cursor": cursor,
         "facets": _split(facets), "status": status, "employer_id": employer_id,
+        "fair": fair,
     }
     try:
         params = SearchParams.model_validate(raw)

@@ -45,6 +45,9 @@ def _cond(plan: Plan, column: str, body_only: bool, args: dict[str, Any]) -> str
     if plan.salary_min is not None:
         conds.append("salary >= :salary_min")
         args["salary_min"] = plan.salary_min
+    if plan.docids is not None:
+        conds.append("docid = ANY(CAST(:docids AS bigint[]))")
+        args["docids"] = list(plan.docids)
     return " AND ".join(conds) or "TRUE"
 
 
@@ -86,7 +89,7 @@ class PostgresEngine:
         column = "head_tsv" if tier == "head" or not plan.terms else "full_tsv"
         args: dict[str, Any] = {"limit": limit}
         cond, where = _cond(plan, column, tier == "body", args), _range(rng, args)
-        if "@@" not in cond:  # nothing for GIN to look up: the primary key walk is the plan
+        if "@@" not in cond or plan.docids is not None:  # the primary key finds these rows (or walks)
             return self._run(f"SELECT {columns} FROM search_docs WHERE {cond} AND {where} "
                              f"ORDER BY docid DESC LIMIT :limit", args)
         share, rarest = estimate(self.session, plan, column)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,9 @@ def _where(plan: Plan, expr: str, column: str, lo: int | None, hi: int | None, a
     if plan.salary_min is not None:
         conds.append("d.salary >= :salary_min")
         args["salary_min"] = plan.salary_min
+    if plan.docids is not None:
+        conds.append(f"{column} IN (SELECT value FROM json_each(:docids))")
+        args["docids"] = orjson.dumps(plan.docids).decode()
     return " AND ".join(conds) or "1"
 
 

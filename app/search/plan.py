@@ -23,6 +23,7 @@ class Plan:
     salary_min: int | None = None  # exact check after the ``_sal_T`` token narrowed the match
     since: int | None = None      # lowest key (posted_since)
     no_salary: bool = False       # only jobs without a salary (the salary order's last band)
+    docids: tuple[int, ...] | None = None  # only these docs (a fair's jobs: at most 1,000)
 
     def without(self, field: str) -> Plan:
         """The same plan minus one field's filter (facet counts ignore their own selection)."""

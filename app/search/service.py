@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.cursor import decode_cursor, encode_cursor
 from app.db import is_sqlite
 from app.errors import ValidationFailed, field_error
-from app.models import Job, SearchDoc
+from app.models import Fair, FairJob, Job, SearchDoc
 from app.normalize import region_by_code
 from app.services.jobs import render_jobs
 
@@ -75,6 +75,7 @@ class SearchParams(pydantic.BaseModel):
     facets: list[FacetName] = Field([], max_length=5)
     status: Literal["open", "closed", "any"] = "open"
     employer_id: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,64}$")
+    fair: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,64}$")  # only the jobs on offer at this fair
 
 
 @dataclass
@@ -91,10 +92,22 @@ def query_terms(q: str) -> list[str]:
     return query_runs(q) if q else []
 
 
-def build_plan(p: SearchParams) -> Plan | None:
-    """The index terms for a search; ``None`` when the query can match nothing."""
+def fair_docids(session: Session, fair_id: str) -> tuple[int, ...]:
+    """The index docids of a fair's jobs (a 422 naming ``fair`` for an unknown fair). A fair
+    lists at most 1,000 jobs, so its docids travel with the plan (and key its cached counts)."""
+    if session.get(Fair, fair_id) is None:
+        raise ValidationFailed("No such fair.", errors=[field_error("fair", f"no fair with id {fair_id!r}",
+                                                                    "not_found")])
+    return tuple(sorted(session.execute(
+        select(SearchDoc.docid).join(FairJob, FairJob.job_id == SearchDoc.job_id)
+        .where(FairJob.fair_id == fair_id)).scalars()))
+
+
+def build_plan(p: SearchParams, docids: tuple[int, ...] | None = None) -> Plan | None:
+    """The index terms for a search; ``None`` when the query can match nothing. ``docids``:
+    only these docs (``fair_docids``)."""
     terms = query_tokens(p.q) if p.q else []
-    if terms is None:
+    if terms is None or docids == ():
         return None
     groups: list[Group] = []
     if p.region:
@@ -109,12 +122,12 @@ def build_plan(p: SearchParams) -> Plan | None:
     since = None
     if p.posted_since is not None:
         since = since_key(datetime.datetime.combine(p.posted_since, datetime.time(), CHINA))
-    return Plan(tuple(terms), tuple(groups), p.status, p.salary_min, since)
+    return Plan(tuple(terms), tuple(groups), p.status, p.salary_min, since, docids=docids)
 
 
 def search_jobs(session: Session, params: SearchParams, *, secret: str) -> SearchResult:
     """One page of jobs for ``params``, with its cursor, (capped) total and facets."""
-    plan = build_plan(params)
+    plan = build_plan(params, fair_docids(session, params.fair) if params.fair else None)
     order = "newest" if params.sort == "relevance" and not (plan and plan.terms) else params.sort
     position = _position(params.cursor, order, secret)
     if plan is None:

@@ -137,3 +137,37 @@ def test_the_same_idempotency_key_replays_the_created_fair(client: Any, partner:
     assert len(client.get("/api/v1/fairs").json()["items"]) == 1
     other = client.post("/api/v1/fairs", json=fair_body(title="另一场"), headers=headers)
     assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_job_search_lists_a_fairs_jobs_with_the_other_filters_and_counts(client: Any, partner: Any,
+                                                                          post_jobs: Any) -> None:
+    ids = post_jobs(job("A", "Java开发工程师", "440305", "甲公司"), job("B", "会计", "440305", "乙公司"),
+                    job("C", "Java开发工程师", "110105", "丙公司"), job("D", "出纳", "440305", "丁公司"))
+    fair = client.post("/api/v1/fairs", json=fair_body(job_ids=[ids["A"], ids["B"], ids["C"]]),
+                       headers=auth(partner[1])).json()
+
+    def found(**params: Any) -> tuple[set[str], int]:
+        resp = client.get("/api/v1/jobs", params={"fair": fair["id"], **params})
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        return {item["id"] for item in body["items"]}, body["total"]
+
+    assert found() == ({ids["A"], ids["B"], ids["C"]}, 3)  # D is not on offer there
+    assert found(q="Java") == ({ids["A"], ids["C"]}, 2)
+    assert found(region="440300") == ({ids["A"], ids["B"]}, 2)
+    page = client.get("/api/v1/jobs", params={"fair": fair["id"], "limit": 2, "facets": "region"}).json()
+    assert len(page["items"]) == 2 and page["next_cursor"] and page["facets"]["region"] == {"440000": 2, "110000": 1}
+    rest = client.get("/api/v1/jobs", params={"fair": fair["id"], "limit": 2, "cursor": page["next_cursor"]}).json()
+    assert {i["id"] for i in page["items"] + rest["items"]} == {ids["A"], ids["B"], ids["C"]}
+    # The organiser changes the list: the counts follow at once (they are cached per job list).
+    client.patch(f"/api/v1/fairs/{fair['id']}", json={"job_ids": [ids["D"]]}, headers=auth(partner[1]))
+    assert found() == ({ids["D"]}, 1)
+    client.patch(f"/api/v1/fairs/{fair['id']}", json={"job_ids": []}, headers=auth(partner[1]))
+    assert found() == (set(), 0)
+
+
+def test_job_search_names_an_unknown_fair(client: Any) -> None:
+    resp = client.get("/api/v1/jobs", params={"fair": "nosuchfair"})
+    assert resp.status_code == 422 and resp.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in resp.json()["errors"]] == ["fair"]
+    assert client.get("/api/v1/jobs", params={"fair": "bad id!"}).json()["errors"][0]["field"] == "fair"
