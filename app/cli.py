@@ -36,6 +36,27 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search_rebuild(args: argparse.Namespace) -> int:
+    """Index every job again, in one write transaction: readers keep the old index until it
+    commits (writers wait meanwhile). ``--keep`` re-renders over the existing rows (a repair)
+    instead of dropping them first (after a tokenizer change)."""
+    import time
+
+    from app.db import Database
+    from app.search.index import rebuild, reindex_all
+
+    db = Database(get_settings().database_url, pool_size=1)
+    started = time.perf_counter()
+    try:
+        with db.write() as session:
+            conn = session.connection()
+            jobs = reindex_all(conn) if args.keep else rebuild(conn)
+    finally:
+        db.dispose()
+    print(json.dumps({"indexed_jobs": jobs, "seconds": round(time.perf_counter() - started, 1)}))
+    return 0
+
+
 def _partner_create(args: argparse.Namespace) -> int:
     from app.db import Database
     from app.schemas.partner import PartnerIn
@@ -141,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics on this port")
     worker.add_argument("--no-migrate", action="store_true")
     worker.set_defaults(func=_worker)
+    search = sub.add_parser("search", help="the job search index").add_subparsers(dest="action", required=True)
+    rebuild = search.add_parser("rebuild", help="index every job again (one transaction; prints the count)")
+    rebuild.add_argument("--keep", action="store_true", help="update rows in place instead of dropping the index")
+    rebuild.set_defaults(func=_search_rebuild)
     sync = sub.add_parser("sync", help="sync one source now, with a progress bar; prints the run")
     sync.add_argument("source_id")
     sync.set_defaults(func=_sync)

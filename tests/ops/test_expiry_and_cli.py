@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from app.housekeeping import sweep_once
 from app.ingest.pipeline import expire_due
@@ -89,3 +90,26 @@ def test_sweep_analyses_tables_whose_statistics_went_stale(client: TestClient, p
         time.sleep(0.2)
     assert "postings" in analyze_stale(db)
     assert pending() == 0 and "postings" not in analyze_stale(db)
+
+
+def test_hub_search_rebuild_indexes_every_job_again(client: TestClient, partner: tuple[str, str], settings: Any,
+                                                    db: Any) -> None:
+    postings = [make_posting(f"R{i}", title=t, employer={"name": f"{t}公司"}) for i, t in
+                enumerate(["园林设计师", "会计", "护士"])]
+    assert client.post("/api/v1/postings/batch", json={"postings": postings},
+                       headers=auth(partner[1])).status_code == 200
+    with db.write() as s:  # the index lost its rows (a failed manual repair, say)
+        if db.sqlite:
+            s.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
+            s.execute(text("DELETE FROM search_texts"))
+        s.execute(text("DELETE FROM search_docs"))
+    assert client.get("/api/v1/jobs", params={"q": "园林"}).json()["total"] == 0
+    env = {"HUB_DATABASE_URL": settings.database_url, "PATH": ""}
+    for extra in ([], ["--keep"]):
+        out = subprocess.run([sys.executable, "-m", "app.cli", "search", "rebuild", *extra], env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["indexed_jobs"] == 3
+        found = client.get("/api/v1/jobs", params={"q": "园林"}).json()
+        assert found["total"] == 1 and found["items"][0]["title"] == "园林设计师"
+        assert client.get("/api/v1/jobs").json()["total"] == 3
