@@ -127,6 +127,13 @@ def partner(make_partner: Any) -> tuple[str, str]:
     return make_partner("university", region_code="440300")  # type: ignore[no-any-return]
 
 
+def push(client: TestClient, key: str, *postings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Push postings as one batch as the partner with ``key`` (asserting a 200); each one's result."""
+    resp = client.post("/api/v1/postings/batch", json={"postings": list(postings)}, headers=auth(key))
+    assert resp.status_code == 200, resp.text
+    return resp.json()["results"]  # type: ignore[no-any-return]
+
+
 def make_posting(external_id: str = "JOB-1", **overrides: Any) -> dict[str, Any]:
     """A valid posting in the contract's shape; override any field."""
     posting: dict[str, Any] = {

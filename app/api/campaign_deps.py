@@ -9,9 +9,10 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.errors import Forbidden, Unauthorized
+from app.errors import Forbidden, Unauthorized, ValidationFailed, field_error
 from app.jsonutil import ORJSONResponse
 from app.models import Partner
+from app.normalize import region_by_code
 from app.security import same_token
 from app.services.partners import partner_for_key
 
@@ -19,6 +20,16 @@ from .deps import Credentials, DbDep, PartnerDep, SettingsDep
 from .idempotency import request_hash, run_idempotent
 
 Id = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+def region_code(region: str | None) -> str | None:
+    """A ``region`` query parameter as its GB/T 2260 code (None for none); a 422 naming it otherwise."""
+    if region is None:
+        return None
+    found = region_by_code(region) if region.isdigit() else None
+    if found is None:
+        raise ValidationFailed("Unknown region.", errors=[field_error("region", "not a GB/T 2260 region code")])
+    return found.code
 
 
 def require_university(partner: PartnerDep) -> Partner:

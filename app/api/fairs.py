@@ -7,9 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from app.errors import ValidationFailed, field_error
 from app.models import utcnow
-from app.normalize import region_by_code
 from app.schemas.campaign import FairIn, FairKind, FairList, FairMode, FairOut, FairPatch
 from app.schemas.common import problem_responses
 from app.services.fairs import (
@@ -22,7 +20,7 @@ from app.services.fairs import (
     update_fair,
 )
 
-from .campaign_deps import Id, idempotent_create
+from .campaign_deps import Id, idempotent_create, region_code
 from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/fairs", tags=["campaign"])
@@ -50,12 +48,7 @@ def get_fairs(db: DbDep, settings: SettingsDep,
               when: Literal["upcoming", "past", "all"] = "upcoming",
               limit: Annotated[int, Query(ge=1, le=100)] = 20,
               cursor: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
-    code = None
-    if region is not None:
-        found = region_by_code(region) if region.isdigit() else None
-        if found is None:
-            raise ValidationFailed("Unknown region.", errors=[field_error("region", "not a GB/T 2260 region code")])
-        code = found.code
+    code = region_code(region)
     with db.read() as session:
         rows, nxt = list_fairs(session, region=code, kind=kind, mode=mode, when=when, now=utcnow(),
                                cursor=cursor, limit=limit, secret=settings.secret_key)

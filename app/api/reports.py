@@ -9,13 +9,12 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.errors import ValidationFailed, field_error
 from app.models import utcnow
-from app.normalize import region_by_code
 from app.schemas.campaign import DailyReport
 from app.schemas.common import problem_responses
 from app.services.campaign import today_in_beijing
 from app.services.reports import daily_report, report_csv
 
-from .campaign_deps import ReaderDep
+from .campaign_deps import ReaderDep, region_code
 from .deps import DbDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["campaign"])
@@ -31,12 +30,7 @@ def get_daily(request: Request, _caller: ReaderDep, db: DbDep,
               date: Annotated[datetime.date | None, Query(description="A Beijing day; default today")] = None,
               region: Annotated[str | None, Query(max_length=12, description="GB/T 2260 province, city or "
                                                   "district code; none for all of China")] = None) -> Any:
-    code = None
-    if region is not None:
-        found = region_by_code(region) if region.isdigit() else None
-        if found is None:
-            raise ValidationFailed("Unknown region.", errors=[field_error("region", "not a GB/T 2260 region code")])
-        code = found.code
+    code = region_code(region)
     day = date or today_in_beijing(utcnow())
     if not datetime.date(2000, 1, 1) <= day <= datetime.date(2999, 12, 31):
         raise ValidationFailed("The date is out of range.", errors=[field_error("date", "between 2000 and 2999")])

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from app.export.jsonld import job_posting
+
 from .labels import EDUCATION, EMPLOYER_TYPE, INDUSTRY, JOB_TYPE, PERIOD
 from .query import CHINA
 
@@ -137,43 +139,10 @@ def label(table: str, value: str | None) -> str:
     return tables[table].get(value or "", "") if value else ""
 
 
-_EMPLOYMENT = {"full_time": "FULL_TIME", "part_time": "PART_TIME", "internship": "INTERN", "other": "OTHER"}
-_CREDENTIAL = {"secondary": "high school", "associate": "associate degree", "bachelor": "bachelor degree",
-               "master": "postgraduate degree", "doctorate": "postgraduate degree"}
-
-
 def job_posting_ld(job: dict[str, Any], page_url: str) -> Markup:
-    """schema.org JobPosting as JSON, safe inside ``<script type="application/ld+json">``."""
-    data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "JobPosting", "title": job["title"],
-        "description": job.get("description") or job["title"],
-        "identifier": {"@type": "PropertyValue", "name": "24365", "value": job["id"]},
-        "url": page_url,
-        "hiringOrganization": {"@type": "Organization", "name": job["employer"]["name"]},
-        "jobLocation": [{"@type": "Place", "address": {
-            "@type": "PostalAddress", "addressCountry": "CN", "addressRegion": loc.get("province"),
-            "addressLocality": loc.get("city"), "streetAddress": loc.get("address")}}
-            for loc in job["locations"]],
-    }
-    optional = {
-        "datePosted": job.get("posted_at") or job.get("first_seen_at"),
-        "validThrough": job.get("valid_through"),
-        "employmentType": _EMPLOYMENT.get(job.get("job_type") or ""),
-        "totalJobOpenings": job.get("headcount"),
-        "industry": label("industry", job.get("industry")) or None,
-        "directApply": False,
-    }
-    if cred := _CREDENTIAL.get(job.get("education") or ""):
-        optional["educationRequirements"] = {"@type": "EducationalOccupationalCredential",
-                                             "credentialCategory": cred}
-    salary = job.get("salary") or {}
-    if salary.get("min") or salary.get("max"):
-        value = {"@type": "QuantitativeValue", "unitText": (salary.get("period") or "month").upper()}
-        value.update({k: v for k, v in (("minValue", salary.get("min")), ("maxValue", salary.get("max"))) if v})
-        optional["baseSalary"] = {"@type": "MonetaryAmount", "currency": "CNY", "value": value}
-    data.update({k: v for k, v in optional.items() if v is not None})
-    for loc in data["jobLocation"]:
-        loc["address"] = {k: v for k, v in loc["address"].items() if v}
+    """The job's schema.org JobPosting (the export's own mapping, ``app.export.jsonld``) as JSON,
+    safe inside ``<script type="application/ld+json">``."""
+    data = job_posting(job, page_url=page_url)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # Inside <script>, "</script>" or "<!--" in the data would end or confuse the block.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

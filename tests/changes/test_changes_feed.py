@@ -11,7 +11,7 @@ from app.config import Settings
 from app.db import Database
 from app.models import utcnow
 from app.services.changes import prune_changes, prune_expired
-from tests.conftest import ADMIN, auth, make_posting
+from tests.conftest import ADMIN, auth, make_posting, push
 
 
 def posting(external_id: str, **overrides: Any) -> dict[str, Any]:
@@ -19,12 +19,6 @@ def posting(external_id: str, **overrides: Any) -> dict[str, Any]:
     overrides.setdefault("title", f"岗位{external_id}")
     return make_posting(external_id, **overrides)
 
-
-
-def push(client: TestClient, key: str, *postings: dict[str, Any]) -> list[dict[str, Any]]:
-    resp = client.post("/api/v1/postings/batch", json={"postings": list(postings)}, headers=auth(key))
-    assert resp.status_code == 200, resp.text
-    return resp.json()["results"]  # type: ignore[no-any-return]
 
 
 def follow(client: TestClient, key: str, cursor: str | None = None, **params: Any) -> tuple[list[dict[str, Any]], str]:

@@ -9,7 +9,7 @@ from typing import Any
 import feedparser
 from fastapi.testclient import TestClient
 
-from tests.conftest import auth, make_posting
+from tests.conftest import auth, make_posting, push
 
 
 def posting(external_id: str, **overrides: Any) -> dict[str, Any]:
@@ -19,16 +19,14 @@ def posting(external_id: str, **overrides: Any) -> dict[str, Any]:
 
 
 
-def push(client: TestClient, key: str, *postings: dict[str, Any]) -> list[str]:
-    resp = client.post("/api/v1/postings/batch", json={"postings": list(postings)}, headers=auth(key))
-    assert resp.status_code == 200, resp.text
-    return [r["job_id"] for r in resp.json()["results"]]
+def push_jobs(client: TestClient, key: str, *postings: dict[str, Any]) -> list[str]:
+    return [r["job_id"] for r in push(client, key, *postings)]
 
 
 def test_jsonld_has_the_fields_google_for_jobs_requires_and_recommends(
         client: TestClient, partner: tuple[str, str]) -> None:
     _, key = partner
-    job_id = push(client, key, posting("A", description="岗位职责：\n1. 开发<后台>服务",
+    job_id = push_jobs(client, key, posting("A", description="岗位职责：\n1. 开发<后台>服务",
                                             employer={"name": "深圳市某某科技有限公司", "type": "private",
                                                       "credit_code": "91440300MA5G2G8W4X"}))[0]
     resp = client.get(f"/api/v1/jobs/{job_id}/jsonld")
@@ -56,7 +54,7 @@ def test_jsonld_has_the_fields_google_for_jobs_requires_and_recommends(
 
 def test_jsonld_salary_units_and_closed_job_expiry(client: TestClient, partner: tuple[str, str]) -> None:
     _, key = partner
-    job_id = push(client, key, posting("D", salary={"min": 200, "max": 200, "period": "day"}))[0]
+    job_id = push_jobs(client, key, posting("D", salary={"min": 200, "max": 200, "period": "day"}))[0]
     ld = client.get(f"/api/v1/jobs/{job_id}/jsonld").json()
     assert ld["baseSalary"]["value"] == {"@type": "QuantitativeValue", "value": 200, "unitText": "DAY"}
     client.delete("/api/v1/postings/D", headers=auth(key))

@@ -24,7 +24,7 @@ from app.sync.fetch import make_client
 from app.webhooks import InvalidSignature, deliver_due, run_webhooks_once, verify
 from app.webhooks.delivery import RETRY_WINDOW
 from app.webhooks.signing import signature_header
-from tests.conftest import ADMIN, auth, make_posting
+from tests.conftest import ADMIN, auth, make_posting, push
 
 VECTOR_SECRET = "whsec_test_hub24365"
 VECTOR_TIMESTAMP = 1767225600
@@ -123,10 +123,6 @@ def register(hub: TestClient, key: str, receiver: Receiver, **extra: Any) -> dic
     assert resp.status_code == 201, resp.text
     receiver.secret = resp.json()["secret"]
     return resp.json()  # type: ignore[no-any-return]
-
-
-def push(hub: TestClient, key: str, *postings: dict[str, Any]) -> None:
-    assert hub.post("/api/v1/postings/batch", json={"postings": list(postings)}, headers=auth(key)).status_code == 200
 
 
 def deliver(db: Database, now: datetime, *, allow_private: bool = True, batch_size: int = 100) -> int:

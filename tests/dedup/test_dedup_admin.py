@@ -8,12 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.conftest import ADMIN, auth, make_posting
-
-
-def push(client: TestClient, key: str, *postings: dict[str, Any]) -> None:
-    resp = client.post("/api/v1/postings/batch", json={"postings": list(postings)}, headers=auth(key))
-    assert resp.status_code == 200, resp.text
+from tests.conftest import ADMIN, auth, make_posting, push
 
 
 def record(client: TestClient, key: str, external_id: str) -> dict[str, Any]:

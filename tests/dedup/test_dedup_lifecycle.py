@@ -8,13 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.conftest import auth, make_posting
-
-
-def push(client: TestClient, key: str, *postings: dict[str, Any]) -> list[dict[str, Any]]:
-    resp = client.post("/api/v1/postings/batch", json={"postings": list(postings)}, headers=auth(key))
-    assert resp.status_code == 200, resp.text
-    return resp.json()["results"]  # type: ignore[no-any-return]
+from tests.conftest import auth, make_posting, push
+from tests.samples import AGENCY, PROVINCE, UNIVERSITY
 
 
 def job_of(client: TestClient, key: str, external_id: str) -> str:
@@ -26,22 +21,6 @@ def job_of(client: TestClient, key: str, external_id: str) -> str:
 def changes(db: Any) -> list[tuple[str, str]]:
     with db.read() as s:
         return [(r[0], r[1]) for r in s.execute(text("SELECT job_id, op FROM changes ORDER BY seq"))]
-
-
-# The same real vacancy as three kinds of partner write it (Zhilian, 2018, Shenzhen).
-UNIVERSITY = make_posting(
-    "U-1", title="嵌入式软件工程师", employer={"name": "深圳通业科技股份有限公司"},
-    locations=[{"region_code": "440300"}], salary={"min": 10001, "max": 15000, "period": "month"},
-    description="岗位描述：1、软件设计开发流程相关设计文档的编制，校核，及变更、归档；2、进行产品软件控制的设计实现过程，"
-                "软件系统构架设计、代码编写、代码校核；3、检查、评审软件控制相关的设计输出。")
-AGENCY = make_posting(
-    "AG-778", title="【急招】嵌入式软件工程师（双休+五险一金）", employer={"name": "通業科技（深圳）有限公司"},
-    locations=["深圳-南山区"], salary="1万-1.5万",
-    description="岗位描述： 1、软件设计开发流程相关设计文档的编制，校核，及变更、归档； 2、进行产品软件控制的设计实现过程...")
-PROVINCE = make_posting(
-    "GD-2022-17", title="嵌入式软件工程师-深圳", employer={"name": "深圳市通业科技股份有限公司"},
-    locations=[{"city": "广东省深圳市南山区"}], salary={"min": 120000, "max": 180000, "period": "year"},
-    description=None)
 
 
 def test_one_vacancy_from_three_partners_is_one_job_with_three_sources(client: TestClient, make_partner: Any) -> None:

@@ -10,19 +10,9 @@ from sqlalchemy import text
 
 from app.db import Database
 from app.search.index import rebuild
-from tests.conftest import IS_PG, auth, make_posting
+from tests.conftest import IS_PG, auth
+from tests.samples import AGENCY, UNIVERSITY
 from tests.search.conftest import Push, Search, titles
-
-# One vacancy as a university and an agency write it (dedup joins them; see tests/dedup).
-UNIVERSITY = make_posting(
-    "U-1", title="嵌入式软件工程师", employer={"name": "深圳通业科技股份有限公司"},
-    locations=[{"region_code": "440300"}], salary={"min": 10001, "max": 15000, "period": "month"},
-    description="岗位描述：1、软件设计开发流程相关设计文档的编制，校核，及变更、归档；2、进行产品软件控制的设计实现过程，"
-                "软件系统构架设计、代码编写、代码校核；3、检查、评审软件控制相关的设计输出。")
-AGENCY = make_posting(
-    "AG-778", title="【急招】嵌入式软件工程师（双休+五险一金）", employer={"name": "通業科技（深圳）有限公司"},
-    locations=["深圳-南山区"], salary="1万-1.5万",
-    description="岗位描述： 1、软件设计开发流程相关设计文档的编制，校核，及变更、归档； 2、进行产品软件控制的设计实现过程...")
 
 
 def test_updated_job_is_found_by_its_new_words_only(push: Push, search: Search) -> None:

@@ -46,7 +46,8 @@ def test_only_http_links_survive() -> None:
 
 def test_json_ld_cannot_close_its_script_element() -> None:
     job = {"id": "1", "title": "</script><script>alert(1)</script>", "description": "<!-- \u2028",
-           "employer": {"name": "A&B"}, "locations": [], "salary": None}
+           "employer": {"name": "A&B"}, "locations": [], "salary": None, "status": "open",
+           "first_seen_at": "2026-03-01T00:00:00+00:00", "updated_at": "2026-03-01T00:00:00+00:00"}
     text = str(job_posting_ld(job, "https://hub.example/jobs/1"))
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text)["title"] == job["title"]
