@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     sync_max_pages: int = 500
     # Seconds between housekeeping sweeps (expiry, idempotency purge) in `hub serve`.
     sweep_interval_s: float = 60.0
+    # Seconds between merges of the search index's GIN pending lists into the index (PostgreSQL;
+    # 0: leave it to autovacuum and to the writers, who merge once a list passes its limit).
+    search_merge_interval_s: float = 1.0
     db_pool_size: int = 10
     # The change log keeps every change this long, then only the latest per job (0: forever).
     changes_retention_days: int = 30

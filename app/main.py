@@ -28,7 +28,7 @@ from app.api import (
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import install_error_handlers
-from app.housekeeping import sweeper
+from app.housekeeping import search_merger, sweeper
 from app.jsonutil import ORJSONResponse
 from app.observability import RequestContextMiddleware
 from app.openapi import install_openapi
@@ -40,11 +40,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(sweeper(app.state.db, settings)) if background else None
+        tasks = [asyncio.create_task(loop(app.state.db, settings)) for loop in (sweeper, search_merger)] \
+            if background else []
         try:
             yield
         finally:
-            if task:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

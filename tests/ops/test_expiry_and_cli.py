@@ -113,3 +113,21 @@ def test_hub_search_rebuild_indexes_every_job_again(client: TestClient, partner:
         found = client.get("/api/v1/jobs", params={"q": "园林"}).json()
         assert found["total"] == 1 and found["items"][0]["title"] == "园林设计师"
         assert client.get("/api/v1/jobs").json()["total"] == 3
+
+
+@pytest.mark.skipif(not IS_PG, reason="GIN pending lists are PostgreSQL's")
+def test_search_index_pending_lists_are_merged_beside_the_writers(client: TestClient, partner: tuple[str, str],
+                                                                    db: Any) -> None:
+    from app.housekeeping import GIN_INDEXES, merge_search_pending
+
+    with db.read() as s:
+        options = dict(s.execute(text("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(:ix)"),
+                                 {"ix": list(GIN_INDEXES)}).all())
+    assert options == {ix: ["gin_pending_list_limit=16384"] for ix in GIN_INDEXES}
+    merge_search_pending(db)
+    client.post("/api/v1/postings/batch", json={"postings": [distinct_posting(i) for i in range(80)]},
+                headers=auth(partner[1])).raise_for_status()
+    before = client.get("/api/v1/jobs", params={"q": "工程师"}).json()["total"]
+    assert merge_search_pending(db) > 0  # the 80 jobs' lexemes waited in the pending lists
+    assert merge_search_pending(db) == 0
+    assert client.get("/api/v1/jobs", params={"q": "工程师"}).json()["total"] == before > 0
