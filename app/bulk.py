@@ -26,6 +26,8 @@ from sqlalchemy import LargeBinary, Table, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from app.writebehind import execute_later
+
 CHUNK = 2000
 
 
@@ -48,12 +50,13 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         session.connection().exec_driver_sql(sql, _sqlite_params(table, cols, dialect, rows))
         return out
     head, source = _pg_source(table, cols, dialect)
-    sql = f"{head} SELECT {source}{tail}" + (f" RETURNING {_q(dialect, returning)}" if returning else "")
-    stmt = text(sql)
+    sql = f"{head} SELECT {source}{tail}"
     for i in range(0, len(rows), CHUNK):
-        result = session.execute(stmt, {"rows": _payload(table, cols, rows[i:i + CHUNK])})
+        payload = {"rows": _payload(table, cols, rows[i:i + CHUNK])}
         if returning:
-            out.extend(result.scalars())
+            out.extend(session.execute(text(f"{sql} RETURNING {_q(dialect, returning)}"), payload).scalars())
+        else:
+            execute_later(session, sql, payload)  # app.writebehind: may run while Python goes on
     return out
 
 
@@ -79,9 +82,8 @@ def update_rows(session: Session, table: Table, key: str, rows: Iterable[dict[st
                + ", ".join(f"{_q(dialect, c)} = {_pg_expr(table, c, dialect)}" for c in sets)
                + f" FROM json_to_recordset(CAST(:rows AS json)) AS r({defs})"
                + f" WHERE t.{_q(dialect, key)} = r.{_q(dialect, key)}")
-        stmt = text(sql)
         for i in range(0, len(group), CHUNK):
-            session.execute(stmt, {"rows": _payload(table, cols, group[i:i + CHUNK])})
+            execute_later(session, sql, {"rows": _payload(table, cols, group[i:i + CHUNK])})
 
 
 def _q(dialect: Dialect, name: str) -> str:

@@ -100,7 +100,11 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **common)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **common)
+    from app.writebehind import install
+
+    install(engine)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

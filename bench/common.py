@@ -149,4 +149,4 @@ def new_partner(db: Any, name: str, kind: str) -> Any:
 
     with db.write() as session:
         partner, _ = create_partner(session, name=name, kind=kind, region_code=None, secret="bench-secret")
-        return PartnerRef(partner.id, partner.kind)
+        return PartnerRef(partner.id, partner.kind, partner.name)

@@ -61,7 +61,7 @@ async def push_batch(request: Request, partner: PartnerDep, db: DbDep, settings:
                      idempotency_key: IdempotencyKey = None) -> Response:
     body, raw = await read_json(request, settings.max_body_bytes)
     items = _check_batch(body, settings.max_batch)
-    ref = PartnerRef(partner.id, partner.kind)
+    ref = PartnerRef(partner.id, partner.kind, partner.name)
 
     def work() -> tuple[int, Any]:
         prepared = [prepare(item, partner.region_code) for item in items]
@@ -86,7 +86,7 @@ async def put_posting(external_id: ExternalId, request: Request, partner: Partne
         raise ValidationFailed("external_id in the body differs from the path.",
                                errors=[field_error("external_id", "must equal the path's external_id")])
     body = {**body, "external_id": external_id}
-    ref = PartnerRef(partner.id, partner.kind)
+    ref = PartnerRef(partner.id, partner.kind, partner.name)
 
     def handler(session: Any) -> tuple[int, Any]:
         outcome = store_batch(session, ref, [prepared])[0]

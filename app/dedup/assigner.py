@@ -25,7 +25,13 @@ from app.ingest.canonical import build_job, load_members
 from app.models import new_id, utcnow
 
 from .features import STAY_THRESHOLD, THRESHOLD, compare, ruled_out, score, veto
-from .queries import MAX_PER_BLOCK, fetch_candidates, fetch_descriptions, load_overrides, write_matches
+from .queries import (
+    MAX_PER_BLOCK,
+    fetch_candidates,
+    fetch_descriptions,
+    load_overrides,
+    write_matches,
+)
 from .signature import Signature, blocks, from_job, from_posting, lookups
 
 _LOCAL = "dedup_local_jobs"

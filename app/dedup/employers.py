@@ -16,8 +16,9 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.db import among
+from app.db import among, is_sqlite
 from app.models import Employer, EmployerName, new_id
+from app.services.known import EmployerRow, remember_employers
 
 from .names import employer_name_key
 from .queries import chunks
@@ -55,8 +56,18 @@ def resolve_employers(session: Session, items: Sequence[HasEmployer], now: datet
     found.update(_employer_ids(session, keys))
     missing = [rows[k] for k in keys if k not in found]
     if missing:
-        insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"])
-        found.update(_employer_ids(session, [r["identity_key"] for r in missing]))
+        if is_sqlite(session):  # one writer at a time: every row goes in (and is read back below)
+            insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"])
+            created = []
+        else:  # PostgreSQL says which rows it inserted; a concurrent writer may have made the others
+            created = insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"], returning="identity_key")
+        if created:
+            by_key = {r["identity_key"]: r for r in missing}
+            remember_employers(session, [EmployerRow(by_key[k]["id"], by_key[k]["name"], by_key[k]["credit_code"],
+                                                     by_key[k]["credit_code_verified"]) for k in created])
+            found.update({k: by_key[k]["id"] for k in created})
+        lost = [r["identity_key"] for r in missing if r["identity_key"] not in found]
+        found.update(_employer_ids(session, lost))
     _record_names(session, items, found, names, known, now)
     return found
 
@@ -73,11 +84,14 @@ def _variants(session: Session, name_keys: list[str]) -> dict[str, list[tuple[st
 
 
 def _employer_ids(session: Session, keys: list[str]) -> dict[str, str]:
+    """identity key → id of the employers on record (remembered for the rest of the transaction)."""
     out: dict[str, str] = {}
     for chunk in chunks(keys):
-        out.update(dict(session.execute(  # type: ignore[arg-type]
-            select(EMPLOYERS.c.identity_key, EMPLOYERS.c.id).where(among(session, EMPLOYERS.c.identity_key, chunk))
-        ).all()))
+        rows = session.execute(select(EMPLOYERS.c.identity_key, EMPLOYERS.c.id, EMPLOYERS.c.name,
+                                      EMPLOYERS.c.credit_code, EMPLOYERS.c.credit_code_verified)
+                               .where(among(session, EMPLOYERS.c.identity_key, chunk))).all()
+        remember_employers(session, [EmployerRow(r.id, r.name, r.credit_code, r.credit_code_verified) for r in rows])
+        out.update({r.identity_key: r.id for r in rows})
     return out
 
 

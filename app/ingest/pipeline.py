@@ -23,6 +23,8 @@ from app.errors import NotFound, pydantic_errors
 from app.models import Posting, new_id, utcnow
 from app.schemas.posting import PostingIn
 from app.search.index import index_jobs
+from app.services.known import remember_partners
+from app.writebehind import write_behind
 
 from . import metrics
 from .assign import JobAssigner, Work
@@ -60,6 +62,7 @@ class Outcome:
 class PartnerRef:
     id: str
     kind: str
+    name: str | None = None  # known to the caller: the batch's documents then need not read it
 
 
 def parse(raw: Any) -> PostingIn:
@@ -95,6 +98,18 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
     items = [p for p in prepared if isinstance(p, NormalPosting)]
     outcomes: dict[str, Outcome] = {}
     if items:
+        if partner.name is not None:
+            remember_partners(session, {partner.id: (partner.name, partner.kind)})
+        with write_behind(session):  # PostgreSQL stores one table's rows while Python builds the next
+            _store(session, partner, items, outcomes, now)
+        for o in outcomes.values():
+            metrics.INGESTED.labels(status=o.status).inc()
+    return [p if isinstance(p, Outcome) else outcomes[p.external_id] for p in prepared]
+
+
+def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], outcomes: dict[str, Outcome],
+           now: datetime) -> None:
+    if items:
         employer_ids = upsert_employers(session, items, now)
         existing = lock_existing(session, partner.id, [i.external_id for i in items])
         new_rows = {i.external_id: _row(partner.id, i, employer_ids, now) for i in items
@@ -128,9 +143,6 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
         update_postings(session, changed)
         update_postings(session, seen)
         finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}))
-        for o in outcomes.values():
-            metrics.INGESTED.labels(status=o.status).inc()
-    return [p if isinstance(p, Outcome) else outcomes[p.external_id] for p in prepared]
 
 
 def finish(session: Session, job_ids: set[str], now: datetime,

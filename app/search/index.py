@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from app.db import among, is_sqlite
 from app.ingest.canonical import Written
 from app.models import Employer, Job
+from app.services.known import employers as known_employers
+from app.writebehind import execute_later
 
 from .docs import Doc, doc_key, job_doc, make_docid
 
@@ -43,7 +45,7 @@ _TEXTS_DELETE = text("DELETE FROM search_texts WHERE docid IN :ids").bindparams(
 # One statement per chunk: the rows travel as one JSON array (see app.bulk).
 _PG_TYPES = {"job_id": "text", "status": "text", "employer_id": "text", "industry": "text", "education": "text",
              "job_type": "text", "employer_type": "text", "regions": "text", "salary": "integer"}
-_PG_INSERT = text(
+_PG_INSERT = (
     f"INSERT INTO search_docs (docid, {_COLS}, head_tsv, full_tsv) SELECT r.docid, "
     + ", ".join(f"r.{c}" for c in DOC_COLUMNS)
     + ", array_to_tsvector(string_to_array(r.head, ' ')), array_to_tsvector(string_to_array(r.\"full\", ' ')) "
@@ -78,7 +80,8 @@ def index_jobs(session: Session, job_ids: list[str], written: Written | None = N
             session.execute(_TEXTS_INSERT, [{"docid": docids[d.job_id], "head_text": d.head_text,
                                              "body_text": d.body_text} for d in fresh])
         else:
-            session.execute(_PG_INSERT, {"rows": orjson.dumps([_pg_row(docids[d.job_id], d) for d in fresh]).decode()})
+            execute_later(session, _PG_INSERT,
+                          {"rows": orjson.dumps([_pg_row(docids[d.job_id], d) for d in fresh]).decode()})
 
 
 def load_docs(session: Session | Connection, job_ids: Iterable[str],
@@ -89,8 +92,7 @@ def load_docs(session: Session | Connection, job_ids: Iterable[str],
     docs = []
     known = [rows[j] for j in ids if j in rows]
     if known:
-        names = dict(session.execute(select(EMPLOYERS.c.id, EMPLOYERS.c.name).where(  # type: ignore[arg-type]
-            among(session, EMPLOYERS.c.id, {r["employer_id"] for r in known}))).all())
+        names = {e.id: e.name for e in known_employers(session, {r["employer_id"] for r in known}).values()}  # type: ignore[arg-type]
         docs = [job_doc(SimpleNamespace(**r, employer_name=names[r["employer_id"]])) for r in known]
     rest = [j for j in ids if j not in rows]
     if rest:

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import among
-from app.models import Employer, Job, Partner, Posting
+from app.models import Job, Partner, Posting
+
+from . import known as known_rows
 
 
 def _iso(v: Any) -> str | None:
@@ -26,15 +28,12 @@ def render_jobs(session: Session, jobs: list[Job],
         return []
     members = members or {}
     ids = [j.id for j in jobs]
-    employers = {e.id: e for e in session.execute(
-        select(Employer.id, Employer.name, Employer.credit_code, Employer.credit_code_verified)
-        .where(among(session, Employer.id, {j.employer_id for j in jobs})))}
+    employers = known_rows.employers(session, {j.employer_id for j in jobs})
     sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-    known = [m for i in ids for m in members.get(i, ())]
-    if known:
-        partners = {p.id: p for p in session.execute(select(Partner.id, Partner.name, Partner.kind).where(
-            among(session, Partner.id, {m["partner_id"] for m in known})))}
-        for m in sorted(known, key=lambda m: (m["first_seen_at"], m["id"])):
+    held = [m for i in ids for m in members.get(i, ())]
+    if held:
+        partners = known_rows.partners(session, {m["partner_id"] for m in held})
+        for m in sorted(held, key=lambda m: (m["first_seen_at"], m["id"])):
             p = partners[m["partner_id"]]
             sources[m["job_id"]].append(_source(m["partner_id"], p.name, p.kind, m["external_id"], m["url"],
                                                 m["status"], m["first_seen_at"], m["last_seen_at"]))

@@ -110,13 +110,13 @@ class Ending:
 
 def load_spec(db: Database, source_id: str) -> SourceSpec:
     with db.read() as s:
-        row = s.execute(select(Source, Partner.kind, Partner.region_code).join(
+        row = s.execute(select(Source, Partner.kind, Partner.region_code, Partner.name).join(
             Partner, Partner.id == Source.partner_id).where(Source.id == source_id)).first()
         if row is None:
             raise NotFound(f"no source {source_id!r}")
         src: Source = row[0]
         return SourceSpec(
-            id=src.id, partner=PartnerRef(src.partner_id, row.kind), region_code=row.region_code,
+            id=src.id, partner=PartnerRef(src.partner_id, row.kind, row.name), region_code=row.region_code,
             url=src.url, format=src.format,
             mapping=FieldMapping.model_validate(src.mapping) if src.mapping else None,
             snapshot=src.snapshot, withdraw_after_misses=src.withdraw_after_misses,
