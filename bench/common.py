@@ -142,6 +142,21 @@ def migrated_database(url: str) -> Any:
     return Database(url)
 
 
+def cpu_reference() -> str:
+    """How fast this machine runs plain Python, to compare runs across machines: the best of three
+    timings of a 10-million-step loop (this benchmark's clients and server share its cores)."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return f"cpu reference: 10M-step Python loop {best:.2f} s (best of 3)"
+
+
 def new_partner(db: Any, name: str, kind: str) -> Any:
     """A partner created in ``db``, as the road in's ``PartnerRef``."""
     from app.ingest.pipeline import PartnerRef

@@ -20,7 +20,7 @@ from queue import Queue
 import httpx
 import orjson
 
-from common import Hub, database_url, postings
+from common import Hub, cpu_reference, database_url, postings
 
 
 def main() -> None:
@@ -91,6 +91,7 @@ def run(hub: Hub, args: argparse.Namespace) -> None:
         items = list(postings(args.count, start=args.prefill))
     print(f"backend={args.backend} count={args.count} batch={args.batch} clients={args.clients} "
           f"workers={args.workers} prefill={args.prefill} timed={args.timed}")
+    print(cpu_reference())
     print(f"server RSS before: {hub.rss_mb():.0f} MB")
     tenth = max(len(items) // 10, args.batch)
     total_counts: dict[str, int] = {}
