@@ -109,40 +109,39 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
 
 def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], outcomes: dict[str, Outcome],
            now: datetime) -> None:
-    if items:
-        employer_ids = upsert_employers(session, items, now)
-        existing = lock_existing(session, partner.id, [i.external_id for i in items])
-        new_rows = {i.external_id: _row(partner.id, i, employer_ids, now) for i in items
-                    if i.external_id not in existing}
-        inserted, opened = _insert_assigned(session, partner, items, new_rows, employer_ids)
-        lost = [k for k in new_rows if k not in inserted]
-        if lost:  # another writer created them first: treat them as existing
-            existing.update(lock_existing(session, partner.id, lost))
-        work, changed, seen = [], [], []
-        for item in items:
-            if item.external_id in inserted:
-                outcomes[item.external_id] = Outcome(item.external_id, "created", new_rows[item.external_id]["job_id"])
-                continue
-            old = existing[item.external_id]
-            if old.content_hash == item.content_hash and old.status == _status_for(item, now):
-                seen.append({"id": old.id, "last_seen_at": now})
-                outcomes[item.external_id] = Outcome(item.external_id, "unchanged", old.job_id)
-                continue
-            row = _row(partner.id, item, employer_ids, now)
-            for key in ("first_seen_at", "partner_id", "external_id"):
-                row.pop(key)
-            row["id"] = old.id
-            changed.append(row)
-            work.append(_work(partner, old.id, item, employer_ids, False, old.job_id))
-            outcomes[item.external_id] = Outcome(item.external_id, "updated")
-        touched = _assign(session, work)
-        for w, row in zip(work, changed):
-            row["job_id"] = w.job_id
-            outcomes[w.external_id].job_id = w.job_id
-        touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
-        update_postings(session, changed)
-        update_postings(session, seen)
-        finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}))
+    employer_ids = upsert_employers(session, items, now)
+    existing = lock_existing(session, partner.id, [i.external_id for i in items])
+    new_rows = {i.external_id: _row(partner.id, i, employer_ids, now) for i in items
+                if i.external_id not in existing}
+    inserted, opened = _insert_assigned(session, partner, items, new_rows, employer_ids)
+    lost = [k for k in new_rows if k not in inserted]
+    if lost:  # another writer created them first: treat them as existing
+        existing.update(lock_existing(session, partner.id, lost))
+    work, changed, seen = [], [], []
+    for item in items:
+        if item.external_id in inserted:
+            outcomes[item.external_id] = Outcome(item.external_id, "created", new_rows[item.external_id]["job_id"])
+            continue
+        old = existing[item.external_id]
+        if old.content_hash == item.content_hash and old.status == _status_for(item, now):
+            seen.append({"id": old.id, "last_seen_at": now})
+            outcomes[item.external_id] = Outcome(item.external_id, "unchanged", old.job_id)
+            continue
+        row = _row(partner.id, item, employer_ids, now)
+        for key in ("first_seen_at", "partner_id", "external_id"):
+            row.pop(key)
+        row["id"] = old.id
+        changed.append(row)
+        work.append(_work(partner, old.id, item, employer_ids, False, old.job_id))
+        outcomes[item.external_id] = Outcome(item.external_id, "updated")
+    touched = _assign(session, work)
+    for w, row in zip(work, changed):
+        row["job_id"] = w.job_id
+        outcomes[w.external_id].job_id = w.job_id
+    touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
+    update_postings(session, changed)
+    update_postings(session, seen)
+    finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}))
 
 
 def finish(session: Session, job_ids: set[str], now: datetime,

@@ -84,7 +84,7 @@ def index_jobs(session: Session, job_ids: list[str], written: Written | None = N
                           {"rows": orjson.dumps([_pg_row(docids[d.job_id], d) for d in fresh]).decode()})
 
 
-def load_docs(session: Session | Connection, job_ids: Iterable[str],
+def load_docs(session: Session, job_ids: Iterable[str],
               rows: Mapping[str, dict[str, Any]] | None = None) -> list[Doc]:
     """The docs of these jobs: from ``rows`` (complete job rows) where given, else read."""
     rows = rows or {}
@@ -92,7 +92,7 @@ def load_docs(session: Session | Connection, job_ids: Iterable[str],
     docs = []
     known = [rows[j] for j in ids if j in rows]
     if known:
-        names = {e.id: e.name for e in known_employers(session, {r["employer_id"] for r in known}).values()}  # type: ignore[arg-type]
+        names = {e.id: e.name for e in known_employers(session, {r["employer_id"] for r in known}).values()}
         docs = [job_doc(SimpleNamespace(**r, employer_name=names[r["employer_id"]])) for r in known]
     rest = [j for j in ids if j not in rows]
     if rest:
