@@ -237,9 +237,15 @@ def from_stored(row: Any, description: str | None) -> Signature:
 
 
 def lock_keys(employer_id: str, data: dict[str, Any]) -> tuple[int, ...]:
-    """The lookups of a posting, from its document alone (cheap: taken before dedup runs)."""
+    """What a posting locks before dedup runs (from its document alone): the blocks it looks in
+    and the blocks a job it opens is filed under. Two writers that could make one job share a
+    key whichever way round they see each other: a hidden-name posting looks in ``t:`` and files
+    under ``w:``, a named one looks in ``w:`` and files under ``t:``."""
     name = data["employer"]["name"]
     places = places_of(data.get("locations") or [])
     title = with_foreign_places(normalise_title(data["title"]), places)
     weak = is_weak_employer(name)
-    return _keys(employer_id, employer_name_key(name), title, places, text=weak, hidden=not weak, filing=False)
+    key = employer_name_key(name)
+    looks = _keys(employer_id, key, title, places, text=weak, hidden=not weak, filing=False)
+    files = _keys(employer_id, key, title, places, text=True, hidden=weak, filing=True)
+    return tuple(sorted(set(looks + files)))
