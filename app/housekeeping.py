@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from starlette.concurrency import run_in_threadpool
 
 from app.api.idempotency import purge_expired
@@ -20,6 +22,7 @@ from app.ingest.pipeline import expire_due
 from app.services.changes import prune_expired
 
 log = logging.getLogger("hub.housekeeping")
+T = TypeVar("T")
 
 
 # The autovacuum daemon's own rule for when a table's statistics are stale.
@@ -36,16 +39,26 @@ def analyze_stale(db: Database) -> list[str]:
     """ANALYZE the tables whose statistics are stale (PostgreSQL). Autovacuum normally does this,
     but it may be off or slow behind a bulk load, and the planner then works from an empty
     table's numbers; this keeps the hub's own queries planned from real ones."""
-    if db.sqlite:
-        return []
-    with db.engine.connect() as conn:
-        if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ANALYZE_LOCK}).scalar():
-            return []
+    def analyse(conn: Connection) -> list[str]:
         tables = list(conn.execute(_STALE).scalars())
         for name in tables:
             conn.execute(text(f'ANALYZE "{name}"'))
+        return tables
+
+    return _alone(db, ANALYZE_LOCK, analyse, [])
+
+
+def _alone(db: Database, lock: int, work: Callable[[Connection], T], idle: T) -> T:
+    """``work`` in a transaction of its own, unless another process holds ``lock`` (PostgreSQL;
+    ``idle`` then, and always on SQLite)."""
+    if db.sqlite:
+        return idle
+    with db.engine.connect() as conn:
+        if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock}).scalar():
+            return idle
+        result = work(conn)
         conn.commit()
-    return tables
+    return result
 
 
 def merge_search_pending(db: Database) -> int:
@@ -54,15 +67,9 @@ def merge_search_pending(db: Database) -> int:
     is cheap; merging is the costly part, and without this the writer whose insert finds a list
     past its limit does it inside its transaction, on the road in, while other writers wait for
     its dedup locks. Here it happens beside them, on a connection (and a core) of its own."""
-    if db.sqlite:
-        return 0
-    with db.engine.connect() as conn:
-        if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": MERGE_LOCK}).scalar():
-            return 0
-        pages = sum(conn.execute(text("SELECT gin_clean_pending_list(CAST(:ix AS regclass))"), {"ix": ix}).scalar()
-                    or 0 for ix in GIN_INDEXES)
-        conn.commit()
-    return pages
+    return _alone(db, MERGE_LOCK, lambda conn: sum(
+        conn.execute(text("SELECT gin_clean_pending_list(CAST(:ix AS regclass))"), {"ix": ix}).scalar() or 0
+        for ix in GIN_INDEXES), 0)
 
 
 def sweep_once(db: Database, settings: Settings) -> dict[str, int]:

@@ -79,6 +79,7 @@ class WriteBehind:
             raise error
 
     def close(self) -> None:
+        """Let the helper finish what is queued (skipped after a failure), then stop it."""
         self._queue.put(None)
         self._helper.join()
 
@@ -98,10 +99,9 @@ def write_behind(session: Session) -> Iterator[None]:
         wb.wait()
     finally:
         try:
-            wb._idle.wait()  # never hand the connection back (to roll back) while a statement runs
+            wb.close()  # runs what is queued: the connection never goes back (to roll back) mid-statement
         finally:
             del conn.info[_KEY]
-            wb.close()
 
 
 def execute_later(session: Session, sql: str, params: dict[str, Any]) -> None:

@@ -19,7 +19,8 @@ FIELDS = ("title", "kind", "mode", "region_code", "venue", "address", "url", "st
 
 
 def fair_job_ids(session: Session, fair_id: str) -> list[str]:
-    """The jobs on offer at a fair, in the organiser's order (for ``GET /api/v1/jobs?fair=ID``)."""
+    """The jobs on offer at a fair, in the organiser's order. (``GET /api/v1/jobs?fair=ID`` reads
+    their index docids instead: ``app.search.service.fair_docids``.)"""
     return list(session.execute(select(FairJob.job_id).where(FairJob.fair_id == fair_id)
                                 .order_by(FairJob.position, FairJob.job_id)).scalars())
 

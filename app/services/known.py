@@ -41,25 +41,24 @@ def remember_partners(session: Session, rows: Mapping[str, tuple[str, str]]) -> 
     known.update({pid: PartnerRow(pid, name, kind) for pid, (name, kind) in rows.items()})
 
 
-def employers(session: Session, ids: Iterable[str]) -> dict[str, EmployerRow]:
-    """These employers' rows: remembered ones, the rest read in one query."""
-    known: dict[str, EmployerRow] = session.info.get(_EMPLOYERS, {})
+def _held_or_read(session: Session, slot: str, ids: Iterable[str], row: Any, columns: tuple[Any, ...]
+                  ) -> dict[str, Any]:
+    """Rows by id: those remembered in ``slot``, the rest read in one query (``columns``, id first)."""
+    known: dict[str, Any] = session.info.get(slot, {})
     wanted = set(ids)
     out = {i: known[i] for i in wanted if i in known}
-    rest = wanted - out.keys()
-    if rest:
-        stmt = select(Employer.id, Employer.name, Employer.credit_code, Employer.credit_code_verified)
-        out.update({r.id: EmployerRow(*r) for r in session.execute(stmt.where(among(session, Employer.id, rest)))})
+    if rest := wanted - out.keys():
+        stmt = select(*columns).where(among(session, columns[0], rest))
+        out.update({r[0]: row(*r) for r in session.execute(stmt)})
     return out
 
 
-def partners(session: Session, ids: Iterable[str]) -> dict[str, Any]:
-    """These partners' (id, name, kind): remembered ones, the rest read in one query."""
-    known: dict[str, PartnerRow] = session.info.get(_PARTNERS, {})
-    wanted = set(ids)
-    out: dict[str, Any] = {i: known[i] for i in wanted if i in known}
-    rest = wanted - out.keys()
-    if rest:
-        stmt = select(Partner.id, Partner.name, Partner.kind).where(among(session, Partner.id, rest))
-        out.update({r.id: PartnerRow(*r) for r in session.execute(stmt)})
-    return out
+def employers(session: Session, ids: Iterable[str]) -> dict[str, EmployerRow]:
+    """These employers' rows."""
+    return _held_or_read(session, _EMPLOYERS, ids, EmployerRow,
+                         (Employer.id, Employer.name, Employer.credit_code, Employer.credit_code_verified))
+
+
+def partners(session: Session, ids: Iterable[str]) -> dict[str, PartnerRow]:
+    """These partners' (id, name, kind)."""
+    return _held_or_read(session, _PARTNERS, ids, PartnerRow, (Partner.id, Partner.name, Partner.kind))
