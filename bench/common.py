@@ -108,15 +108,23 @@ class Hub:
         resp.raise_for_status()
         return str(resp.json()["api_key"])
 
-    def rss_mb(self) -> float:
-        """Resident memory of the server and its children (uvicorn workers), in MB."""
+    def pids(self) -> list[int]:
+        """The server and its children (uvicorn workers)."""
         pids = [self.proc.pid]
         try:
             pids += [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
         except OSError:
             pass
+        return pids
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) the server and its workers have used so far."""
+        return sum(process_cpu_s(pid) for pid in self.pids())
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its children (uvicorn workers), in MB."""
         total = 0
-        for pid in pids:
+        for pid in self.pids():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -131,6 +139,36 @@ class Hub:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of one process, 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_s() -> float:
+    """CPU seconds every process of this machine has used (all cores; not idle, not stolen)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(values[:8]) - values[3] - values[4] - values[7]  # minus idle, iowait, steal
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_s() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (live ones)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                comm = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            if comm.startswith("postgres"):
+                total += process_cpu_s(int(entry.name))
+    return total
 
 
 def migrated_database(url: str) -> Any:

@@ -67,7 +67,7 @@ class DedupAssigner:
         if not work:
             return set()
         local: _Local = session.info.setdefault(_LOCAL, _Local())
-        sigs = {w.posting_id: from_posting(w.employer_id, w.data) for w in work}
+        sigs = {w.posting_id: from_posting(w.employer_id, w.data, w.made) for w in work}
         updated = [w for w in work if not w.is_new]
         pins, forbids = load_overrides(session, [w.posting_id for w in updated]) if updated else ({}, {})
         others = _others_reps(session, [w for w in updated if w.old_job_id and w.posting_id not in pins])

@@ -120,8 +120,11 @@ def _education(value: str | None) -> str | None:
     return None if value in (None, "any") else value
 
 
-def from_posting(employer_id: str, data: dict[str, Any]) -> Signature:
-    """A newcomer's signature, from its normalised posting document."""
+def from_posting(employer_id: str, data: dict[str, Any], made: Signature | None = None) -> Signature:
+    """A newcomer's signature, from its normalised posting document; ``made``: the one
+    ``posting_signature`` made for this document (only the employer id is added)."""
+    if made is not None:
+        return replace(made, employer_id=employer_id)
     emp = data["employer"]
     salary = data.get("salary") or {}
     posted = data.get("posted_at")
@@ -140,6 +143,12 @@ def from_posting(employer_id: str, data: dict[str, Any]) -> Signature:
         posted_at=datetime.fromisoformat(posted) if isinstance(posted, str) else posted,
         description=data.get("description"),
     )
+
+
+def posting_signature(data: dict[str, Any]) -> Signature:
+    """A posting's signature before its employer is known (``employer_id`` empty): everything
+    else comes from the document alone, so ``prepare`` makes it outside the write transaction."""
+    return from_posting("", data)
 
 
 def from_job(row: dict[str, Any], canonical: dict[str, Any]) -> Signature:
@@ -236,16 +245,13 @@ def from_stored(row: Any, description: str | None) -> Signature:
     )
 
 
-def lock_keys(employer_id: str, data: dict[str, Any]) -> tuple[int, ...]:
+def lock_keys(employer_id: str, data: dict[str, Any], made: Signature | None = None) -> tuple[int, ...]:
     """What a posting locks before dedup runs (from its document alone): the blocks it looks in
     and the blocks a job it opens is filed under. Two writers that could make one job share a
     key whichever way round they see each other: a hidden-name posting looks in ``t:`` and files
-    under ``w:``, a named one looks in ``w:`` and files under ``t:``."""
-    name = data["employer"]["name"]
-    places = places_of(data.get("locations") or [])
-    title = with_foreign_places(normalise_title(data["title"]), places)
-    weak = is_weak_employer(name)
-    key = employer_name_key(name)
+    under ``w:``, a named one looks in ``w:`` and files under ``t:``. ``made``: as for ``from_posting``."""
+    sig = made if made is not None else posting_signature(data)
+    key, title, places, weak = sig.name_key, sig.title, sig.places, sig.weak
     looks = _keys(employer_id, key, title, places, text=weak, hidden=not weak, filing=False)
     files = _keys(employer_id, key, title, places, text=True, hidden=weak, filing=True)
     return tuple(sorted(set(looks + files)))

@@ -31,6 +31,8 @@ class Work:
     explain: dict[str, Any] = field(default_factory=dict)
     # True when the assigner opened ``job_id`` for this posting in this call (no row yet).
     opened: bool = False
+    # What ``prepare`` already derived from ``data`` for the assigner (dedup: its signature).
+    made: Any = None
 
 
 class JobAssigner(Protocol):

@@ -30,6 +30,7 @@ from app.db import among, is_sqlite
 from app.dedup.queries import Wanted, load_signatures, sync_signatures
 from app.dedup.signature import from_job
 from app.models import Job, Partner, Posting
+from app.search.docs import KnownTokens
 
 from .normalise import monthly
 
@@ -149,10 +150,12 @@ def load_members(session: Session, job_ids: list[str]) -> dict[str, list[dict[st
 class Written:
     """What the road's last steps know without reading it back: the members of jobs opened
     in this transaction (``fresh``: no row, no signature, no index entry, no change yet), and
-    every complete job row ``refresh_jobs`` wrote (``rows``)."""
+    every complete job row ``refresh_jobs`` wrote (``rows``), and the search tokens already made for
+    the batch's texts (``tokens``)."""
 
     fresh: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tokens: KnownTokens = field(default_factory=KnownTokens)  # made by ``prepare`` for these postings
 
 
 def refresh_jobs(session: Session, job_ids: set[str], now: datetime,

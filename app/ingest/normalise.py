@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -28,6 +28,10 @@ from app.normalize import (
     resolve_location,
 )
 from app.schemas.posting import LocationIn, PostingIn, SalaryIn
+
+if TYPE_CHECKING:
+    from app.dedup.signature import Signature
+    from app.search.docs import KnownTokens
 
 CHINA_TZ = timezone(timedelta(hours=8))
 MONTHLY_FACTOR = {"month": 1.0, "year": 1 / 12, "day": 21.75, "hour": 21.75 * 8}
@@ -48,6 +52,10 @@ class NormalPosting:
     employer_key: str
     posted_at: datetime | None
     valid_through: datetime | None
+    # Made by ``prepare`` outside the write transaction: its search tokens (app.search.docs) and
+    # its dedup signature without the employer id (app.dedup.signature).
+    tokens: KnownTokens | None = None
+    signature: Signature | None = None
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from app.db import is_sqlite
 from app.dedup.assigner import DedupAssigner
+from app.dedup.signature import posting_signature
 from app.errors import NotFound, pydantic_errors
 from app.models import Posting, new_id, utcnow
 from app.schemas.posting import PostingIn
+from app.search.docs import KnownTokens, posting_tokens
 from app.search.index import index_jobs
 from app.services.known import remember_partners
 from app.writebehind import write_behind
@@ -76,12 +78,17 @@ def prepare(raw: Any, region_hint: str | None = None) -> NormalPosting | Outcome
     external_id = raw.get("external_id") if isinstance(raw, dict) else None
     external_id = external_id if isinstance(external_id, str) else None
     try:
-        posting = parse(raw)
-        return normalise(posting, raw, region_hint)
+        item = normalise(parse(raw), raw, region_hint)
     except ValidationError as exc:
         errors = pydantic_errors(exc.errors(include_url=False))
     except NormaliseError as exc:
         errors = exc.errors
+    else:
+        # Made here, outside the write transaction (and in parallel across API processes), so
+        # the serialised store only looks them up.
+        item.tokens = posting_tokens(item.data)
+        item.signature = posting_signature(item.data)
+        return item
     for err in errors:
         metrics.REJECTED.labels(reason=err["type"]).inc()
     return Outcome(external_id, "rejected", None, errors)
@@ -141,16 +148,21 @@ def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], ou
     touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
     update_postings(session, changed)
     update_postings(session, seen)
-    finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}))
+    tokens = KnownTokens()
+    for item in items:
+        if item.tokens is not None:
+            tokens.update(item.tokens)
+    finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}), tokens)
 
 
 def finish(session: Session, job_ids: set[str], now: datetime,
-           fresh: dict[str, list[dict[str, Any]]] | None = None) -> list[tuple[str, str]]:
+           fresh: dict[str, list[dict[str, Any]]] | None = None,
+           tokens: KnownTokens | None = None) -> list[tuple[str, str]]:
     """Recompute jobs, run index hooks and append the change log (the road's last steps).
 
     ``fresh``: jobs opened in this transaction and their members, known in memory, so
-    nothing about them is read back."""
-    written = Written(fresh=fresh or {})
+    nothing about them is read back; ``tokens``: search tokens ``prepare`` made."""
+    written = Written(fresh=fresh or {}, tokens=tokens or KnownTokens())
     ops = refresh_jobs(session, job_ids, now, written)
     changed = sorted(job_ids)
     for hook in JOB_HOOKS:
@@ -206,7 +218,7 @@ def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now
 def _work(partner: PartnerRef, posting_id: str, item: NormalPosting, employer_ids: dict[str, str],
           is_new: bool, old_job_id: str | None) -> Work:
     return Work(posting_id, partner.id, partner.kind, item.external_id,
-                employer_ids[item.employer_key], item.data, is_new, old_job_id)
+                employer_ids[item.employer_key], item.data, is_new, old_job_id, made=item.signature)
 
 
 def withdraw(session: Session, partner: PartnerRef, external_id: str, now: datetime | None = None) -> None:

@@ -8,7 +8,7 @@ tokeniser never makes a token with ``_`` in it, so a query cannot hit them by ac
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,24 +51,64 @@ class Doc:
     body_text: str
     fresh: int  # seconds since EPOCH
 
-    def head_tokens(self) -> list[str]:
-        return text_tokens(*self.head_text.split("\n"), bridge=True)
+    def head_tokens(self, known: KnownTokens | None = None) -> list[str]:
+        found = known.head.get(self.head_text) if known is not None else None
+        return found if found is not None else text_tokens(*self.head_text.split("\n"), bridge=True)
 
-    def body_tokens(self) -> list[str]:
-        return text_tokens(self.body_text)
+    def body_tokens(self, known: KnownTokens | None = None) -> list[str]:
+        found = known.body.get(self.body_text) if known is not None else None
+        return found if found is not None else text_tokens(self.body_text)
 
-    def fts_tokens(self) -> str:
+    def fts_tokens(self, known: KnownTokens | None = None) -> str:
         """SQLite's one FTS5 column: head tokens twice (``_h``-marked, so "in the title" is its
         own term), then every text token and the filter tokens."""
-        head = self.head_tokens()
+        head = self.head_tokens(known)
         toks = dict.fromkeys(["_h" + t for t in head] + head)
-        toks.update(dict.fromkeys(self.body_tokens()))
+        toks.update(dict.fromkeys(self.body_tokens(known)))
         toks.update(dict.fromkeys(self.filter_tokens()))
         return " ".join(toks)
 
     def filter_tokens(self) -> list[str]:
         return filter_tokens(self.employer_id, self.industry, self.education, self.job_type,
                              self.employer_type, self.regions, self.salary)
+
+
+@dataclass(slots=True)
+class KnownTokens:
+    """Tokens already made for exact texts: ``prepare`` makes them for each posting outside the
+    write transaction (in parallel, across API processes), and a doc whose texts are among them
+    takes them instead of tokenising again inside it. Keyed by the text itself, so a job whose
+    texts came out differently (another member's description, the employer's other name) simply
+    finds nothing and is tokenised as before."""
+
+    head: dict[str, list[str]] = field(default_factory=dict)  # by head text (title, employer name)
+    body: dict[str, list[str]] = field(default_factory=dict)  # by body text
+
+    def update(self, other: KnownTokens) -> None:
+        self.head.update(other.head)
+        self.body.update(other.body)
+
+
+def posting_tokens(data: dict[str, Any]) -> KnownTokens:
+    """The tokens a job indexed from this posting document (``app.ingest.normalise``) needs."""
+    known = KnownTokens()
+    title, name = data["title"], data["employer"]["name"]
+    known.head[head_of(title, name)] = text_tokens(title, name, bridge=True)
+    body = body_of(data.get("description"), data.get("majors"), data.get("tags"))
+    if body:
+        known.body[body] = text_tokens(body)
+    return known
+
+
+def head_of(title: str, employer_name: str) -> str:
+    """A job's indexed head: its title and its employer's name, one per line."""
+    return f"{title}\n{employer_name}"
+
+
+def body_of(description: str | None, majors: list[str] | None, tags: list[str] | None) -> str:
+    """A job's indexed body: its description, majors and tags, one per line."""
+    parts = [description or "", *(majors or []), *(tags or [])]
+    return "\n".join(p for p in parts if p)
 
 
 def filter_tokens(employer_id: str, industry: str | None, education: str | None, job_type: str | None,
@@ -141,11 +181,11 @@ def region_codes(locations: list[dict[str, Any]]) -> str:
 def job_doc(row: Any) -> Doc:
     """The doc for a row of ``jobs`` joined with its employer's name (``employer_name``)."""
     lo, hi = row.salary_month_min, row.salary_month_max
-    parts = [row.description or "", *(row.majors or []), *(row.tags or [])]
     return Doc(
         job_id=row.id, status=row.status, employer_id=row.employer_id, industry=row.industry,
         education=row.education, job_type=row.job_type, employer_type=row.employer_type,
         regions=region_codes(row.locations), salary=hi if hi is not None else lo,
-        head_text=f"{row.title}\n{row.employer_name}", body_text="\n".join(p for p in parts if p),
+        head_text=head_of(row.title, row.employer_name),
+        body_text=body_of(row.description, row.majors, row.tags),
         fresh=fresh_seconds(row.posted_at, row.first_seen_at),
     )

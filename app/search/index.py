@@ -26,7 +26,7 @@ from app.models import Employer, Job
 from app.services.known import employers as known_employers
 from app.writebehind import execute_later
 
-from .docs import Doc, doc_key, job_doc, make_docid
+from .docs import Doc, KnownTokens, doc_key, job_doc, make_docid
 
 JOBS = Job.__table__
 EMPLOYERS = Employer.__table__
@@ -34,12 +34,12 @@ DOC_COLUMNS = ("job_id", "status", "employer_id", "industry", "education", "job_
                "regions", "salary")
 CHUNK = 500
 
-_FTS_INSERT = text("INSERT INTO search_fts (rowid, tokens) VALUES (:docid, :tokens)")
+# New rows go to SQLite as plain DBAPI executemany of tuples (no per-row statement machinery).
+_FTS_INSERT = "INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)"
 _FTS_DELETE = text("INSERT INTO search_fts (search_fts, rowid, tokens) VALUES ('delete', :docid, :tokens)")
 _COLS = ", ".join(DOC_COLUMNS)
-_VALS = ", ".join(f":{c}" for c in DOC_COLUMNS)
-_SQLITE_INSERT = text(f"INSERT INTO search_docs (docid, {_COLS}) VALUES (:docid, {_VALS})")
-_TEXTS_INSERT = text("INSERT INTO search_texts (docid, head_text, body_text) VALUES (:docid, :head_text, :body_text)")
+_SQLITE_INSERT = f"INSERT INTO search_docs (docid, {_COLS}) VALUES (?, {', '.join('?' * len(DOC_COLUMNS))})"
+_TEXTS_INSERT = "INSERT INTO search_texts (docid, head_text, body_text) VALUES (?, ?, ?)"
 _TEXTS_DELETE = text("DELETE FROM search_texts WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
 # Tokens travel as one space-joined string (none holds a space): far cheaper to send than arrays.
 # One statement per chunk: the rows travel as one JSON array (see app.bulk).
@@ -74,14 +74,17 @@ def index_jobs(session: Session, job_ids: list[str], written: Written | None = N
                 session.execute(_TEXTS_DELETE, {"ids": [row["docid"] for row in stale]})
             session.execute(_DELETE, {"ids": [row["docid"] for row in stale]})
         docids = _docids(session, fresh, old, sqlite)
+        if not fresh:
+            continue
         if sqlite:
-            session.execute(_FTS_INSERT, [_fts_row(docids[d.job_id], d) for d in fresh])
-            session.execute(_SQLITE_INSERT, [_row(docids[d.job_id], d) for d in fresh])
-            session.execute(_TEXTS_INSERT, [{"docid": docids[d.job_id], "head_text": d.head_text,
-                                             "body_text": d.body_text} for d in fresh])
+            conn = session.connection()
+            conn.exec_driver_sql(_FTS_INSERT, [(docids[d.job_id], d.fts_tokens(written.tokens)) for d in fresh])
+            conn.exec_driver_sql(_SQLITE_INSERT, [(docids[d.job_id], *(getattr(d, c) for c in DOC_COLUMNS))
+                                                  for d in fresh])
+            conn.exec_driver_sql(_TEXTS_INSERT, [(docids[d.job_id], d.head_text, d.body_text) for d in fresh])
         else:
             execute_later(session, _PG_INSERT,
-                          {"rows": orjson.dumps([_pg_row(docids[d.job_id], d) for d in fresh]).decode()})
+                          {"rows": orjson.dumps([_pg_row(docids[d.job_id], d, written.tokens) for d in fresh]).decode()})
 
 
 def load_docs(session: Session, job_ids: Iterable[str],
@@ -167,10 +170,10 @@ def _fts_row(docid: int, d: Doc) -> dict[str, Any]:
     return {"docid": docid, "tokens": d.fts_tokens()}
 
 
-def _pg_row(docid: int, d: Doc) -> dict[str, Any]:
-    head = d.head_tokens()
+def _pg_row(docid: int, d: Doc, known: KnownTokens | None = None) -> dict[str, Any]:
+    head = d.head_tokens(known)
     tags = d.filter_tokens()
-    return _row(docid, d, head=" ".join(head + tags), full=" ".join(head + d.body_tokens() + tags))
+    return _row(docid, d, head=" ".join(head + tags), full=" ".join(head + d.body_tokens(known) + tags))
 
 
 def rebuild(bind: Connection) -> int:

@@ -90,3 +90,19 @@ def test_a_hidden_employer_needs_the_description_to_agree() -> None:
     assert veto(judge(doc(), doc(employer=hidden, description=None))[1]) == "weak_employer"
     other = "岗位职责：负责门店日常运营管理，完成销售目标；任职要求：大专及以上学历，有零售行业经验者优先。"
     assert veto(judge(doc(), doc(employer=hidden, description=other))[1]) == "weak_employer"
+
+
+def test_signature_made_in_prepare_is_the_one_the_store_would_make() -> None:
+    """``prepare`` makes each posting's signature before its employer is known; with the employer
+    added it equals the signature made from the document, and so do the locks taken from it."""
+    from app.dedup.signature import lock_keys, posting_signature
+    from app.ingest.normalise import NormalPosting
+    from app.ingest.pipeline import prepare
+    from tests.samples import AGENCY, PROVINCE, UNIVERSITY, real_postings
+
+    items = [p for p in map(prepare, [*real_postings(), AGENCY, PROVINCE, UNIVERSITY]) if isinstance(p, NormalPosting)]
+    assert len(items) == 22
+    for item in items:
+        assert item.signature == posting_signature(item.data)
+        assert from_posting("E1", item.data, item.signature) == from_posting("E1", item.data)
+        assert lock_keys("E1", item.data, item.signature) == lock_keys("E1", item.data)

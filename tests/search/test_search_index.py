@@ -140,3 +140,31 @@ def test_index_agrees_with_jobs_after_rounds_of_updates(client: TestClient, part
         for word in words:
             expected = {t for t in current.values() if t and word in t}
             assert set(titles(search(q=word, limit=100))) == expected, word
+
+
+def _index_contents(db: Database) -> list[tuple[Any, ...]]:
+    """What the index holds, independent of docids: SQLite's FTS vocabulary (term, documents,
+    occurrences), PostgreSQL's tsvectors per job."""
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab "
+                              "USING fts5vocab(main, search_fts, row)"))
+            return [tuple(r) for r in conn.execute(text("SELECT term, doc, cnt FROM temp.fts_vocab ORDER BY term"))]
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT job_id, status, head_tsv::text, full_tsv::text FROM search_docs ORDER BY job_id"))]
+
+
+def test_index_written_on_the_road_equals_a_rebuild_for_real_postings(db: Database, push: Push) -> None:
+    """Real postings pushed, then changed (SQLite deletes the old rows by naming their tokens again):
+    the index holds exactly what indexing every job afresh gives."""
+    from tests.samples import real_postings
+
+    postings = [p for p in real_postings() if p["title"].strip()]
+    push(*postings)
+    push(*[{**p, "description": (p.get("description") or "") + " 另有年终奖。", "title": p["title"] + "（急招）"}
+           for p in postings[::2]])
+    before = _index_contents(db)
+    assert len(before) >= len(postings)  # SQLite: terms; PostgreSQL: one row per job
+    with db.engine.begin() as conn:
+        assert rebuild(conn) == len(postings)
+    assert _index_contents(db) == before

@@ -58,3 +58,30 @@ def test_cached_total_follows_new_jobs(push: Push, search: Search) -> None:
     push(("B", {"title": "厨师长"}))
     body = search(q="厨师", facets="industry")
     assert body["total"] == 2 and body["facets"]["industry"] == {"I": 2}
+
+
+def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
+    """``prepare`` tokenises each posting outside the write transaction; a job indexed from it must
+    get exactly the tokens tokenising its texts gives (SQLite deletes a row by naming them again)."""
+    from types import SimpleNamespace
+
+    from app.ingest.canonical import build_job
+    from app.ingest.normalise import NormalPosting
+    from app.ingest.pipeline import prepare
+    from app.models import utcnow
+    from app.search.docs import job_doc
+    from tests.samples import real_postings
+
+    now = utcnow()
+    items = [item for item in map(prepare, real_postings()) if isinstance(item, NormalPosting)]
+    assert len(items) == 19  # one real posting has no title
+    for item in items:
+        assert item.tokens is not None
+        member = {"id": "p", "kind": "university", "status": "active", "data": item.data, "updated_at": now,
+                  "first_seen_at": now, "valid_through": None, "employer_id": "e"}
+        row = {**build_job([member]), "id": "j"}
+        doc = job_doc(SimpleNamespace(**row, employer_name=item.data["employer"]["name"]))
+        assert doc.body_text in item.tokens.body and doc.head_text in item.tokens.head
+        assert doc.fts_tokens(item.tokens) == doc.fts_tokens()
+        assert doc.head_tokens(item.tokens) == doc.head_tokens()
+        assert doc.body_tokens(item.tokens) == doc.body_tokens()
