@@ -148,11 +148,8 @@ def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], ou
     touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
     update_postings(session, changed)
     update_postings(session, seen)
-    tokens = KnownTokens()
-    for item in items:
-        if item.tokens is not None:
-            tokens.update(item.tokens)
-    finish(session, touched, now, _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work}), tokens)
+    fresh = _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work})
+    finish(session, touched, now, fresh, KnownTokens.merged(item.tokens for item in items))
 
 
 def finish(session: Session, job_ids: set[str], now: datetime,

@@ -38,8 +38,8 @@ def upsert_employers(session: Session, items: list[NormalPosting], now: datetime
     locks here: once, in sorted order, before any other lock (see ``app.dedup.queries``).
     """
     found = resolve_employers(session, items, now)
-    lock_blocks(session, (k for item in items for k in lock_keys(found[item.employer_key], item.data,
-                                                                             item.signature)))
+    keys = (k for item in items for k in lock_keys(found[item.employer_key], item.data, item.signature))
+    lock_blocks(session, keys)
     return found
 
 

@@ -8,6 +8,7 @@ tokeniser never makes a token with ``_`` in it, so a query cannot hit them by ac
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -84,9 +85,14 @@ class KnownTokens:
     head: dict[str, list[str]] = field(default_factory=dict)  # by head text (title, employer name)
     body: dict[str, list[str]] = field(default_factory=dict)  # by body text
 
-    def update(self, other: KnownTokens) -> None:
-        self.head.update(other.head)
-        self.body.update(other.body)
+    @classmethod
+    def merged(cls, parts: Iterable[KnownTokens | None]) -> KnownTokens:
+        out = cls()
+        for part in parts:
+            if part is not None:
+                out.head.update(part.head)
+                out.body.update(part.body)
+        return out
 
 
 def posting_tokens(data: dict[str, Any]) -> KnownTokens:

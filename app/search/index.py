@@ -83,8 +83,8 @@ def index_jobs(session: Session, job_ids: list[str], written: Written | None = N
                                                   for d in fresh])
             conn.exec_driver_sql(_TEXTS_INSERT, [(docids[d.job_id], d.head_text, d.body_text) for d in fresh])
         else:
-            execute_later(session, _PG_INSERT,
-                          {"rows": orjson.dumps([_pg_row(docids[d.job_id], d, written.tokens) for d in fresh]).decode()})
+            rows = [_pg_row(docids[d.job_id], d, written.tokens) for d in fresh]
+            execute_later(session, _PG_INSERT, {"rows": orjson.dumps(rows).decode()})
 
 
 def load_docs(session: Session, job_ids: Iterable[str],
