@@ -32,6 +32,7 @@ from app.housekeeping import search_merger, sweeper
 from app.jsonutil import ORJSONResponse
 from app.observability import RequestContextMiddleware
 from app.openapi import install_openapi
+from app.runtime import tune_gc
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None,
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if background:  # a real server process, not a test's app
+            tune_gc()
         tasks = [asyncio.create_task(loop(app.state.db, settings)) for loop in (sweeper, search_merger)] \
             if background else []
         try:

@@ -72,6 +72,8 @@ def sync_once(settings: Settings, source_id: str) -> int:
 def run_worker(settings: Settings, *, concurrency: int | None, monitor_s: float,
                metrics_port: int | None) -> int:
     """Run the scheduler until SIGINT/SIGTERM."""
+    from app.runtime import tune_gc
+
     from .scheduler import serve
 
     if metrics_port:
@@ -79,6 +81,7 @@ def run_worker(settings: Settings, *, concurrency: int | None, monitor_s: float,
 
         start_http_server(metrics_port, addr=settings.host)
     db = Database(settings.database_url, pool_size=max(4, (concurrency or settings.sync_concurrency) + 4))
+    tune_gc()
     try:
         asyncio.run(serve(db, settings, concurrency=concurrency, monitor_s=monitor_s))
     finally:

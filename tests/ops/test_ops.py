@@ -65,3 +65,22 @@ def test_openapi_is_served_and_documents_the_contract(client: TestClient) -> Non
     posting = spec["components"]["schemas"]["PostingIn"]
     assert set(posting["required"]) == {"external_id", "title", "employer", "locations"}
     assert spec["components"]["schemas"]["PostingBatchIn"]["properties"]["postings"]["maxItems"] == 1000
+
+
+def test_server_processes_keep_the_garbage_collector_off_the_hot_path() -> None:
+    """``tune_gc`` (run by a real server's start-up and by ``hub worker``) freezes what start-up
+    made and raises the first collection threshold, once per process; run in a process of its own."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc; from app.runtime import GEN0_THRESHOLD, tune_gc\n"
+        "from app.main import create_app\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "tune_gc(); frozen = gc.get_freeze_count(); assert frozen > 10000, frozen\n"
+        "assert gc.get_threshold()[0] == GEN0_THRESHOLD\n"
+        "junk = [[] for _ in range(1000)]; tune_gc(); assert gc.get_freeze_count() == frozen\n"
+        "a = []; a.append(a); del a; assert gc.collect() >= 1  # cycles are still collected\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
