@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # Seconds between merges of the search index's GIN pending lists into the index (PostgreSQL;
     # 0: leave it to autovacuum and to the writers, who merge once a list passes its limit).
     search_merge_interval_s: float = 1.0
+    # Seconds between checkpoints of SQLite's write-ahead log into the database file, run beside
+    # the writers by `hub serve` (0: leave them to the writers' commits, at 64 MB of log).
+    sqlite_checkpoint_interval_s: float = 1.0
     db_pool_size: int = 10
     # The change log keeps every change this long, then only the latest per job (0: forever).
     changes_retention_days: int = 30

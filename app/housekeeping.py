@@ -72,6 +72,18 @@ def merge_search_pending(db: Database) -> int:
         for ix in GIN_INDEXES), 0)
 
 
+def checkpoint_wal(db: Database) -> int:
+    """Copy committed pages from SQLite's write-ahead log into the database file; returns how many
+    of the log's frames are in the file now (0 if another checkpoint was running). PASSIVE: it neither waits for nor blocks readers or the writer, so the
+    writer's commit no longer does it, holding the write lock (see ``app.db``)."""
+    if not db.sqlite:
+        return 0
+    with db.engine.connect() as conn:  # the DBAPI connection itself: no BEGIN around the pragma
+        busy, _, copied = conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return 0 if busy else int(copied)
+
+
 def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
     expired = 0
     while True:
@@ -97,6 +109,17 @@ async def search_merger(db: Database, settings: Settings) -> None:
         except Exception:  # noqa: BLE001 - the writers merge meanwhile; the next run retries
             log.exception("search index merge failed")
         await asyncio.sleep(settings.search_merge_interval_s)
+
+
+async def wal_checkpointer(db: Database, settings: Settings) -> None:
+    if not db.sqlite or settings.sqlite_checkpoint_interval_s <= 0:
+        return
+    while True:
+        try:
+            await run_in_threadpool(checkpoint_wal, db)
+        except Exception:  # noqa: BLE001 - the writers' commits checkpoint meanwhile
+            log.exception("WAL checkpoint failed")
+        await asyncio.sleep(settings.sqlite_checkpoint_interval_s)
 
 
 async def sweeper(db: Database, settings: Settings) -> None:

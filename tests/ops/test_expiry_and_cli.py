@@ -131,3 +131,19 @@ def test_search_index_pending_lists_are_merged_beside_the_writers(client: TestCl
     assert merge_search_pending(db) > 0  # the 80 jobs' lexemes waited in the pending lists
     assert merge_search_pending(db) == 0
     assert client.get("/api/v1/jobs", params={"q": "工程师"}).json()["total"] == before > 0
+
+
+@pytest.mark.skipif(IS_PG, reason="the write-ahead log checkpoint is SQLite's")
+def test_sqlite_log_is_checkpointed_beside_the_writers(client: TestClient, partner: tuple[str, str],
+                                                       db: Any) -> None:
+    """Writers' commits leave the log to ``checkpoint_wal`` (run every second by ``hub serve``) until it
+    passes the backstop; after a push, the checkpoint copies the log's pages and the data reads back."""
+    from app.db import WAL_BACKSTOP_PAGES
+    from app.housekeeping import checkpoint_wal
+
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == WAL_BACKSTOP_PAGES
+    client.post("/api/v1/postings/batch", json={"postings": [distinct_posting(i) for i in range(40)]},
+                headers=auth(partner[1])).raise_for_status()
+    assert checkpoint_wal(db) > 0  # the push's pages, now in the database file
+    assert client.get("/api/v1/jobs").json()["total"] == 40
