@@ -74,8 +74,9 @@ def merge_search_pending(db: Database) -> int:
 
 def checkpoint_wal(db: Database) -> int:
     """Copy committed pages from SQLite's write-ahead log into the database file; returns how many
-    of the log's frames are in the file now (0 if another checkpoint was running). PASSIVE: it neither waits for nor blocks readers or the writer, so the
-    writer's commit no longer does it, holding the write lock (see ``app.db``)."""
+    of the log's frames are in the file now (0 if another checkpoint was running). PASSIVE: it
+    neither waits for nor blocks readers or the writer, so the writer's commit, holding the write
+    lock, no longer does it (see ``app.db``)."""
     if not db.sqlite:
         return 0
     with db.engine.connect() as conn:  # the DBAPI connection itself: no BEGIN around the pragma
