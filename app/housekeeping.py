@@ -101,34 +101,31 @@ def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
             "tables_analysed": len(analysed)}
 
 
-async def search_merger(db: Database, settings: Settings) -> None:
-    if db.sqlite or settings.search_merge_interval_s <= 0:
-        return
+async def _every(interval_s: float, step: Callable[[], object], what: str) -> None:
+    """Run ``step`` in a worker thread every ``interval_s`` seconds, for ever. A failure is logged
+    and the next run retries (meanwhile the writers do that work themselves, or it waits)."""
     while True:
         try:
-            await run_in_threadpool(merge_search_pending, db)
-        except Exception:  # noqa: BLE001 - the writers merge meanwhile; the next run retries
-            log.exception("search index merge failed")
-        await asyncio.sleep(settings.search_merge_interval_s)
+            await run_in_threadpool(step)
+        except Exception:  # noqa: BLE001 - keep going; the next run retries
+            log.exception("%s failed", what)
+        await asyncio.sleep(interval_s)
+
+
+async def search_merger(db: Database, settings: Settings) -> None:
+    if not db.sqlite and settings.search_merge_interval_s > 0:
+        await _every(settings.search_merge_interval_s, lambda: merge_search_pending(db), "search index merge")
 
 
 async def wal_checkpointer(db: Database, settings: Settings) -> None:
-    if not db.sqlite or settings.sqlite_checkpoint_interval_s <= 0:
-        return
-    while True:
-        try:
-            await run_in_threadpool(checkpoint_wal, db)
-        except Exception:  # noqa: BLE001 - the writers' commits checkpoint meanwhile
-            log.exception("WAL checkpoint failed")
-        await asyncio.sleep(settings.sqlite_checkpoint_interval_s)
+    if db.sqlite and settings.sqlite_checkpoint_interval_s > 0:
+        await _every(settings.sqlite_checkpoint_interval_s, lambda: checkpoint_wal(db), "WAL checkpoint")
 
 
 async def sweeper(db: Database, settings: Settings) -> None:
-    while True:
-        try:
-            result = await run_in_threadpool(sweep_once, db, settings)
-            if any(result.values()):
-                log.info("sweep", extra=result)
-        except Exception:  # noqa: BLE001 - keep sweeping; the next run retries
-            log.exception("sweep failed")
-        await asyncio.sleep(settings.sweep_interval_s)
+    def sweep() -> None:
+        result = sweep_once(db, settings)
+        if any(result.values()):
+            log.info("sweep", extra=result)
+
+    await _every(settings.sweep_interval_s, sweep, "sweep")
