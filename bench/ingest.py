@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import tempfile
 import threading
 import time
@@ -32,6 +33,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--prefill", type=int, default=0, help="postings stored before timing starts")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="time this many runs of --count postings one after another (the store grows "
+                         "by --count each round) and print their median")
     ap.add_argument("--timed", choices=["new", "duplicates"], default="new",
                     help="new: vacancies not stored yet; duplicates: stored vacancies cross-posted by "
                          "another partner (each joins its job)")
@@ -85,15 +89,27 @@ def run(hub: Hub, args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         push_all(hub, key, encode(list(postings(args.prefill, prefix="P")), args.batch), args.clients)
         print(f"prefill: {args.prefill} postings in {time.perf_counter() - t0:.1f}s")
-    if args.timed == "duplicates":
-        key = hub.partner("university")
-        items = list(postings(args.count, prefix="D"))
-    else:
-        items = list(postings(args.count, start=args.prefill))
     print(f"backend={args.backend} count={args.count} batch={args.batch} clients={args.clients} "
-          f"workers={args.workers} prefill={args.prefill} timed={args.timed}")
+          f"workers={args.workers} prefill={args.prefill} timed={args.timed} rounds={args.rounds}")
     print(cpu_reference())
     print(f"server RSS before: {hub.rss_mb():.0f} MB")
+    rates = []
+    for r in range(args.rounds):
+        if args.timed == "duplicates":
+            key = hub.partner("university")  # a new partner each round: every posting joins a stored job
+            items = list(postings(args.count, prefix="D"))
+        else:
+            items = list(postings(args.count, start=args.prefill + r * args.count))
+        if args.rounds > 1:
+            print(f"round {r + 1} of {args.rounds}: {args.prefill + r * args.count} stored before it")
+        rates.append(timed(hub, key, items, args))
+    if args.rounds > 1:
+        print(f"MEDIAN of {args.rounds} rounds: {statistics.median(rates):.0f} postings/s "
+              f"(rounds: {', '.join(f'{x:.0f}' for x in rates)})")
+
+
+def timed(hub: Hub, key: str, items: list[dict], args: argparse.Namespace) -> float:
+    """Push ``items``, printing a figure per tenth and the totals; returns postings/s."""
     tenth = max(len(items) // 10, args.batch)
     total_counts: dict[str, int] = {}
     elapsed = 0.0
@@ -119,7 +135,7 @@ def run(hub: Hub, args: argparse.Namespace) -> None:
     per = {k: 1000 * v / len(items) for k, v in cpu.items()}
     print(f"CPU ms per posting: server {per['server']:.2f}, postgres {per['postgres']:.2f}, "
           f"whole machine {per['machine']:.2f} (client included; {os.cpu_count()} cores)")
-
+    return len(items) / elapsed
 
 if __name__ == "__main__":
     main()
