@@ -19,7 +19,8 @@ class Job(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     status: Mapped[str] = mapped_column(String(16), default="open")
-    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), index=True)
+    # Not indexed: no query reads by employer (the search index does; migration 0010).
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"))
     canonical_posting_id: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)

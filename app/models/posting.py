@@ -28,7 +28,8 @@ class Posting(Base):
     job_id: Mapped[str | None] = mapped_column(
         ForeignKey("jobs.id", deferrable=True, initially="DEFERRED"), index=True
     )
-    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), index=True)
+    # Not indexed: no query reads by employer (the search index does; migration 0010).
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"))
     status: Mapped[str] = mapped_column(String(16), default="active")
     title: Mapped[str] = mapped_column(String(500))
     content_hash: Mapped[str] = mapped_column(String(40))
