@@ -4,9 +4,12 @@ SQLAlchemy's executemany processes every row in Python and, on PostgreSQL, sends
 INSERT per row (psycopg pipeline mode). At a dozen rows per posting that dominated
 the road in. Here:
 
-- PostgreSQL gets one statement per chunk: the rows travel as one JSON array (orjson
-  writes it in C, datetimes included) and ``json_to_recordset`` turns it back into
-  typed rows on the server, so ``ON CONFLICT`` and ``RETURNING`` still work;
+- PostgreSQL gets plain inserts as ``COPY … FROM STDIN`` (psycopg writes the rows in C;
+  the server parses each value once, with its column's own input function: half the
+  server's CPU of the alternative below for a posting row, ~25 against ~52 µs);
+- PostgreSQL gets inserts with ``ON CONFLICT`` or ``RETURNING``, and updates, as one
+  statement per chunk: the rows travel as one JSON array (orjson writes it in C,
+  datetimes included) and ``json_to_recordset`` turns it back into typed rows;
 - SQLite gets a plain DBAPI ``executemany`` with each column's own bind processor
   (the exact values SQLAlchemy would store), without the per-row statement machinery.
 
@@ -22,11 +25,11 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import LargeBinary, Table, text
+from sqlalchemy import JSON, LargeBinary, Table, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from app.writebehind import execute_later
+from app.writebehind import copy_later, execute_later
 
 CHUNK = 2000
 
@@ -48,6 +51,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
             raise NotImplementedError("returning is for PostgreSQL")
         sql = _sqlite_insert(table, cols, dialect) + tail
         session.connection().exec_driver_sql(sql, _sqlite_params(table, cols, dialect, rows))
+        return out
+    if not conflict and not returning:
+        copy_later(session, _copy_sql(table, cols, dialect), _copy_params(table, cols, rows))
         return out
     head, source = _pg_source(table, cols, dialect)
     sql = f"{head} SELECT {source}{tail}"
@@ -135,6 +141,33 @@ def _sqlite_params(table: Table, cols: tuple[str, ...], dialect: Dialect,
                 values[i] = memo[key]
             else:
                 values[i] = p(v)
+        out.append(tuple(values))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _copy_sql(table: Table, cols: tuple[str, ...], dialect: Dialect) -> str:
+    return f"COPY {_q(dialect, table.name)} ({', '.join(_q(dialect, c) for c in cols)}) FROM STDIN"
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()  # None: SQL NULL, as json_to_recordset
+
+
+def _copy_params(table: Table, cols: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each row as a tuple in ``cols`` order for psycopg's COPY: JSON columns as JSON text (psycopg
+    would write a list as an array and has no dumper for a dict); the rest as they are."""
+    json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)]
+    if len(cols) == 1:
+        return [(_json_text(r[cols[0]]) if json_at else r[cols[0]],) for r in rows]
+    getter = itemgetter(*cols)
+    if not json_at:
+        return [getter(r) for r in rows]
+    out = []
+    for r in rows:
+        values = list(getter(r))
+        for i in json_at:
+            values[i] = _json_text(values[i])
         out.append(tuple(values))
     return out
 

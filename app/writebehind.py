@@ -5,7 +5,8 @@ documents, job documents, changes) whose results nobody reads. Sent one after an
 request's thread, each leaves PostgreSQL idle while Python builds the next table's rows, then
 leaves Python idle while PostgreSQL stores them. Inside ``write_behind(session)`` such statements
 go to a helper thread that sends them, in order, on the transaction's own connection, and the
-request's thread goes on at once.
+request's thread goes on at once. Plain inserts go the same way as ``COPY … FROM STDIN``
+(``copy_later``; see ``app.bulk``).
 
 Nothing about the transaction changes: PostgreSQL sees the very same statements in the very same
 order. Before any other statement on that connection (a read, an INSERT whose RETURNING is read,
@@ -37,19 +38,20 @@ class WriteBehind:
     def __init__(self, dbapi_conn: Any, dialect: Dialect) -> None:
         self._conn = dbapi_conn
         self._dialect = dialect
-        self._queue: queue.SimpleQueue[tuple[str, dict[str, Any]] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
         self._idle = threading.Event()
         self._idle.set()
         self._lock = threading.Lock()
         self._pending = 0
-        self._error: tuple[BaseException, str, dict[str, Any]] | None = None
+        self._error: tuple[BaseException, str, Any] | None = None
         # A thread of its own (~0.1 ms to start, once per batch), never a bounded pool: a helper
         # idles on its queue while its transaction waits for another's dedup locks, and that
         # other transaction must never wait for a free helper.
         self._helper = threading.Thread(target=self._run, name="hub-write-behind", daemon=True)
         self._helper.start()
 
-    def submit(self, sql: str, params: dict[str, Any]) -> None:
+    def submit(self, sql: str, params: dict[str, Any] | list[tuple[Any, ...]]) -> None:
+        """Queue a statement with its parameters, or a ``COPY … FROM STDIN`` with its rows."""
         with self._lock:
             self._pending += 1
             self._idle.clear()
@@ -60,10 +62,13 @@ class WriteBehind:
             sql, params = item
             if self._error is None:  # after a failure the transaction is lost: skip the rest
                 try:
-                    with self._conn.cursor() as cur:
-                        cur.execute(sql, params)
+                    if isinstance(params, list):
+                        copy_rows(self._conn, sql, params)
+                    else:
+                        with self._conn.cursor() as cur:
+                            cur.execute(sql, params)
                 except BaseException as e:  # noqa: BLE001 - raised in the request's thread
-                    self._error = (e, sql, params)
+                    self._error = (e, sql, None if isinstance(params, list) else params)
             with self._lock:
                 self._pending -= 1
                 if self._pending == 0:
@@ -112,6 +117,28 @@ def execute_later(session: Session, sql: str, params: dict[str, Any]) -> None:
         conn.execute(text(sql), params)
         return
     wb.submit(_compiled(sql, conn.dialect), params)
+
+
+def copy_later(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run ``COPY … FROM STDIN`` (``sql``) with ``rows`` now, or queue it inside ``write_behind``
+    (PostgreSQL). A failure is raised as SQLAlchemy's ``DBAPIError`` subclass, as for a statement."""
+    conn = session.connection()
+    wb: WriteBehind | None = conn.info.get(_KEY)
+    if wb is not None:
+        wb.submit(sql, rows)
+        return
+    dbapi_conn = conn.connection.dbapi_connection
+    try:
+        copy_rows(dbapi_conn, sql, rows)
+    except conn.dialect.loaded_dbapi.Error as e:
+        raise exc.DBAPIError.instance(sql, None, e, conn.dialect.loaded_dbapi.Error) from e
+
+
+def copy_rows(dbapi_conn: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Send ``rows`` through psycopg's ``COPY … FROM STDIN`` on ``dbapi_conn``."""
+    with dbapi_conn.cursor() as cur, cur.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 @lru_cache(maxsize=256)

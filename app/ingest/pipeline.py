@@ -116,17 +116,14 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
 
 def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], outcomes: dict[str, Outcome],
            now: datetime) -> None:
-    employer_ids = upsert_employers(session, items, now)
+    employer_ids = upsert_employers(session, partner.id, items, now)
     existing = lock_existing(session, partner.id, [i.external_id for i in items])
     new_rows = {i.external_id: _row(partner.id, i, employer_ids, now) for i in items
                 if i.external_id not in existing}
-    inserted, opened = _insert_assigned(session, partner, items, new_rows, employer_ids)
-    lost = [k for k in new_rows if k not in inserted]
-    if lost:  # another writer created them first: treat them as existing
-        existing.update(lock_existing(session, partner.id, lost))
+    opened = _insert_assigned(session, partner, items, new_rows, employer_ids)
     work, changed, seen = [], [], []
     for item in items:
-        if item.external_id in inserted:
+        if item.external_id in new_rows:
             outcomes[item.external_id] = Outcome(item.external_id, "created", new_rows[item.external_id]["job_id"])
             continue
         old = existing[item.external_id]
@@ -145,10 +142,10 @@ def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], ou
     for w, row in zip(work, changed):
         row["job_id"] = w.job_id
         outcomes[w.external_id].job_id = w.job_id
-    touched |= {r["job_id"] for r in new_rows.values() if r["external_id"] in inserted}
+    touched |= {r["job_id"] for r in new_rows.values()}
     update_postings(session, changed)
     update_postings(session, seen)
-    fresh = _fresh(partner, new_rows, inserted, opened - {w.job_id for w in work})
+    fresh = _fresh(partner, new_rows, opened - {w.job_id for w in work})
     finish(session, touched, now, fresh, KnownTokens.merged(item.tokens for item in items))
 
 
@@ -168,13 +165,13 @@ def finish(session: Session, job_ids: set[str], now: datetime,
     return ops
 
 
-def _fresh(partner: PartnerRef, new_rows: dict[str, dict[str, Any]], inserted: set[str],
+def _fresh(partner: PartnerRef, new_rows: dict[str, dict[str, Any]],
            opened: set[str]) -> dict[str, list[dict[str, Any]]]:
     """The jobs opened for brand-new postings (and joined by no stored posting), with their
     members as ``load_members`` would read them."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for key, row in new_rows.items():
-        if key in inserted and row["job_id"] in opened:
+    for row in new_rows.values():
+        if row["job_id"] in opened:
             out.setdefault(row["job_id"], []).append({**row, "kind": partner.kind})
     return out
 
@@ -190,15 +187,18 @@ def _assign(session: Session, work: list[Work]) -> set[str]:
 
 
 def _insert_assigned(session: Session, partner: PartnerRef, items: list[NormalPosting],
-                     new_rows: dict[str, dict[str, Any]], employer_ids: dict[str, str]) -> tuple[set[str], set[str]]:
+                     new_rows: dict[str, dict[str, Any]], employer_ids: dict[str, str]) -> set[str]:
     """Assign jobs to brand-new postings, then insert them with their ``job_id``; returns the
-    external ids really inserted and the jobs opened for them."""
+    jobs opened for them."""
+    if not new_rows:
+        return set()
     by_id = {i.external_id: i for i in items}
     work = [_work(partner, row["id"], by_id[key], employer_ids, True, None) for key, row in new_rows.items()]
     _assigner[0].assign(session, work)
     for w in work:
         new_rows[w.external_id]["job_id"] = w.job_id
-    return insert_new(session, list(new_rows.values())), {w.job_id for w in work if w.opened and w.job_id}
+    insert_new(session, list(new_rows.values()))
+    return {w.job_id for w in work if w.opened and w.job_id}
 
 
 def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now: datetime) -> dict[str, Any]:

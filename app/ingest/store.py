@@ -13,7 +13,7 @@ from app.bulk import insert_rows, update_rows
 from app.db import among, is_sqlite
 from app.dedup.employers import resolve_employers
 from app.dedup.queries import lock_blocks
-from app.dedup.signature import lock_keys
+from app.dedup.signature import block_hash, lock_keys
 from app.models import Posting
 
 from .normalise import NormalPosting
@@ -30,17 +30,26 @@ class Existing:
     job_id: str | None
 
 
-def upsert_employers(session: Session, items: list[NormalPosting], now: datetime) -> dict[str, str]:
+def upsert_employers(session: Session, partner_id: str, items: list[NormalPosting],
+                     now: datetime) -> dict[str, str]:
     """Find or create the employers named in ``items`` (and record their name variants);
     returns identity key → employer id.
 
-    This is the first step of the road and sees the whole batch, so dedup takes its block
-    locks here: once, in sorted order, before any other lock (see ``app.dedup.queries``).
+    This is the first step of the road and sees the whole batch, so it takes the batch's locks
+    here (PostgreSQL): once, in sorted order, before any other lock (see ``app.dedup.queries``):
+    dedup's block keys, and each posting's own key, so that two writers of one new posting
+    (partner × external id) take turns and the second finds the first's row (``insert_new``).
     """
     found = resolve_employers(session, items, now)
-    keys = (k for item in items for k in lock_keys(found[item.employer_key], item.data, item.signature))
+    keys = [k for item in items for k in lock_keys(found[item.employer_key], item.data, item.signature)]
+    keys += [posting_key(partner_id, item.external_id) for item in items]
     lock_blocks(session, keys)
     return found
+
+
+def posting_key(partner_id: str, external_id: str) -> int:
+    """The lock key of one partner's posting (in the same namespace as dedup's blocks)."""
+    return block_hash(f"p:{partner_id}|{external_id}")
 
 
 def lock_existing(session: Session, partner_id: str, external_ids: list[str]) -> dict[str, Existing]:
@@ -60,18 +69,12 @@ def lock_existing(session: Session, partner_id: str, external_ids: list[str]) ->
     return out
 
 
-def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert new postings; returns the external ids this transaction really inserted
-    (on PostgreSQL another writer may have won the race for some of them)."""
-    if not rows:
-        return set()
+def insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert new postings. Nobody else can be inserting them: SQLite runs one writer at a time,
+    and on PostgreSQL the writer holds each posting's key (``upsert_employers``) and read the
+    stored ones after taking it (``lock_existing``). So it is a plain insert (``COPY``)."""
     rows.sort(key=lambda r: r["external_id"])
-    if is_sqlite(session):
-        # SQLite writers are serialised (BEGIN IMMEDIATE), so nobody can have raced us.
-        insert_rows(session, POSTINGS, rows)
-        return {r["external_id"] for r in rows}
-    return set(insert_rows(session, POSTINGS, rows, conflict=["partner_id", "external_id"],
-                           returning="external_id"))
+    insert_rows(session, POSTINGS, rows)
 
 
 def update_postings(session: Session, rows: list[dict[str, Any]]) -> None:
