@@ -104,10 +104,22 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         _configure_sqlite(engine)
         return engine
     engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **common)
+    _configure_postgresql(engine)
     from app.writebehind import install
 
     install(engine)
     return engine
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # No JIT compilation: the hub's queries are short, and a plan whose estimate crosses
+        # jit_above_cost (dedup's per-key block lookup, estimated from popular blocks) spent
+        # ~100 ms compiling to run in ~10. Set per connection, so it holds behind a pooler too.
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET jit = off")
+        dbapi_conn.commit()
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -53,6 +53,16 @@ def lock_blocks(session: Session, keys: Iterable[int]) -> None:
             {"cls": LOCK_CLASS, "buckets": buckets})
 
 
+# One index probe per key, at most MAX_PER_BLOCK jobs each, whatever the statistics say. With
+# ``block = ANY(:keys)`` the planner read every block row once per batch as soon as a few
+# popular blocks (a common title in a big city) made it think most rows match: 290,000 rows
+# per batch at 100,000 jobs, growing with the store.
+_PG_BLOCK_LOOKUP = text(
+    "SELECT k.block, b.job_id FROM unnest(CAST(:keys AS bigint[])) AS k(block) "
+    "CROSS JOIN LATERAL (SELECT job_id FROM job_blocks WHERE block = k.block ORDER BY job_id DESC "
+    f"LIMIT {MAX_PER_BLOCK}) AS b")
+
+
 def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int, list[str]], dict[str, Signature]]:
     """Open jobs filed under any of ``hashes``: block → job ids, and each job's representative
     (without its description: ``fetch_descriptions`` reads those for the few pairs that need them)."""
@@ -61,9 +71,11 @@ def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int,
     wanted = sorted(set(hashes))
     # Two single-table lookups by key, not a join: a join's plan depends on table statistics,
     # and on a young or never-analysed table the planner may scan every signature per batch.
+    sqlite = is_sqlite(session)
     for chunk in chunks(wanted):
-        for block, job_id in session.execute(select(BLOCKS.c.block, BLOCKS.c.job_id).where(
-                among(session, BLOCKS.c.block, chunk))):
+        stmt = select(BLOCKS.c.block, BLOCKS.c.job_id).where(among(session, BLOCKS.c.block, chunk)) if sqlite \
+            else _PG_BLOCK_LOOKUP.bindparams(keys=chunk)
+        for block, job_id in session.execute(stmt):
             by_block.setdefault(block, []).append(job_id)
     for block, js in by_block.items():
         if len(js) > MAX_PER_BLOCK:

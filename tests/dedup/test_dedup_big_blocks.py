@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.dedup.features import THRESHOLD, max_score_with_salary
 from app.dedup.queries import MAX_PER_BLOCK, fetch_candidates, load_signatures
-from tests.conftest import auth, make_posting
+from tests.conftest import IS_PG, auth, make_posting
 
 
 def grade(i: int, external_id: str | None = None) -> dict[str, Any]:
@@ -48,3 +49,26 @@ def test_a_huge_block_is_compared_in_bounded_work_and_twins_still_meet(client: T
         by_block, reps = fetch_candidates(session, shared)
     assert shared and all(len(ids) == MAX_PER_BLOCK for ids in by_block.values())
     assert all(set(ids) == set(sorted(jobs)[-MAX_PER_BLOCK:]) for ids in by_block.values())  # newest ids
+
+
+@pytest.mark.skipif(not IS_PG, reason="PostgreSQL's planner")
+def test_block_lookup_probes_the_index_even_when_popular_blocks_skew_the_statistics(db: Any) -> None:
+    """Popular blocks once made the planner read every block row per batch (``block = ANY``):
+    the lookup now probes the index once per key, whatever ANALYZE found."""
+    from sqlalchemy import text
+
+    from app.dedup.queries import _PG_BLOCK_LOOKUP
+
+    with db.write() as session:
+        session.execute(text(
+            "INSERT INTO job_blocks (block, job_id) SELECT CASE WHEN i % 3 = 0 THEN i % 7 ELSE i END, "
+            "lpad(i::text, 26, '0') FROM generate_series(1, 60000) AS i"))
+    with db.write() as session:
+        session.execute(text("ANALYZE job_blocks"))
+        plan = "\n".join(session.execute(text("EXPLAIN " + str(_PG_BLOCK_LOOKUP)),
+                                         {"keys": list(range(1, 3001))}).scalars())
+        assert "Index" in plan and "Seq Scan on job_blocks" not in plan, plan
+        assert session.execute(text("SHOW jit")).scalar() == "off"
+        found = session.execute(_PG_BLOCK_LOOKUP.bindparams(keys=[0, 1, 2, 4])).all()
+    assert sum(1 for block, _ in found if block == 0) == MAX_PER_BLOCK  # a popular block: capped
+    assert {block for block, _ in found} == {0, 1, 2, 4}
