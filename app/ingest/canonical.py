@@ -32,6 +32,7 @@ from app.dedup.signature import from_job
 from app.models import Job, Partner, Posting
 from app.search.docs import KnownTokens
 
+from .changelog import last_scopes
 from .normalise import monthly
 
 JOBS = cast(Table, Job.__table__)
@@ -132,12 +133,14 @@ def _fuller(text: str, ordered: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def load_members(session: Session, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each job's postings, with what building the job and rendering its sources need."""
     out: dict[str, list[dict[str, Any]]] = {j: [] for j in job_ids}
     for i in range(0, len(job_ids), 500):
         stmt = (
             select(POSTINGS.c.id, POSTINGS.c.job_id, POSTINGS.c.status, POSTINGS.c.data,
-                   POSTINGS.c.updated_at, POSTINGS.c.first_seen_at, POSTINGS.c.valid_through,
-                   POSTINGS.c.employer_id, PARTNERS.c.kind)
+                   POSTINGS.c.updated_at, POSTINGS.c.first_seen_at, POSTINGS.c.last_seen_at,
+                   POSTINGS.c.valid_through, POSTINGS.c.employer_id, POSTINGS.c.partner_id,
+                   POSTINGS.c.external_id, POSTINGS.c.url, PARTNERS.c.kind)
             .join(PARTNERS, PARTNERS.c.id == POSTINGS.c.partner_id)
             .where(among(session, POSTINGS.c.job_id, job_ids[i:i + 500]))
         )
@@ -151,11 +154,17 @@ class Written:
     """What the road's last steps know without reading it back: the members of jobs opened
     in this transaction (``fresh``: no row, no signature, no index entry, no change yet), and
     every complete job row ``refresh_jobs`` wrote (``rows``), and the search tokens already made for
-    the batch's texts (``tokens``)."""
+    the batch's texts (``tokens``); ``refresh_jobs`` adds every recomputed job's members
+    (``members``) and, for stored jobs, the scope of their latest change (``prior``).
+
+    On PostgreSQL the writes go out behind the road (``app.writebehind``) and a read waits until
+    they are done, so whatever the later steps need is read here, together, once."""
 
     fresh: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: KnownTokens = field(default_factory=KnownTokens)  # made by ``prepare`` for these postings
+    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    prior: dict[str, str | None] | None = None
 
 
 def refresh_jobs(session: Session, job_ids: set[str], now: datetime,
@@ -173,6 +182,9 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime,
     members = load_members(session, stored_ids)
     members.update({i: written.fresh[i] for i in ids if i in written.fresh})
     stored = load_signatures(session, stored_ids)
+    scopes = last_scopes(session, stored_ids)  # the rows are locked, so these are final
+    written.prior = {j: scopes.get(j) for j in stored_ids}
+    written.members = members
     inserts, updates, ops = [], [], []
     reps: Wanted = {}
     for job_id in ids:

@@ -6,7 +6,9 @@ committed: a reader paging by ``seq`` can never skip a row that commits late.
 (PostgreSQL releases a transaction's locks only after it is visible to new snapshots,
 so any snapshot that sees seq N also sees every seq below N. SQLite runs one writer
 at a time.) Everything else, reading the jobs' subscription keys included, happens
-before the counter is taken, so the lock is held for two statements only.
+before the counter is taken, so the lock is held for one statement (PostgreSQL: the
+counter and the rows together, sent behind the road and waited for only at commit) or
+two (SQLite).
 
 Each row also records the job's subscription ``scope`` (its regions with their
 ancestors, industry and job type) and its ``prior`` scope, from the job's previous
@@ -19,18 +21,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, func, select, update
+import orjson
+from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.db import among
-from app.ingest.canonical import Written
+from app.db import among, is_sqlite
 from app.jsonutil import dumps
 from app.models import Change, Counter, Job, JobDocument
 from app.normalize import ancestors
 from app.services.jobs import render_jobs
+from app.writebehind import execute_later
+
+if TYPE_CHECKING:
+    from app.ingest.canonical import Written
 
 CHANGES = cast(Table, Change.__table__)
 COUNTERS = cast(Table, Counter.__table__)
@@ -65,7 +71,7 @@ def _store_documents(session: Session, ids: list[str], now: datetime, written: W
             jobs += session.execute(select(JOBS).where(among(session, JOBS.c.id, rest))).all()
         jobs.sort(key=lambda job: job.id)
         rows = []
-        for job, doc in zip(jobs, render_jobs(session, jobs, written.fresh), strict=True):
+        for job, doc in zip(jobs, render_jobs(session, jobs, written.members or written.fresh), strict=True):
             scopes[job.id] = scope_of(job.locations, job.industry, job.job_type)
             rows.append({"job_id": job.id, "version": job.version, "status": job.status,
                          "scope": scopes[job.id], "body": dumps(doc), "updated_at": now})
@@ -74,8 +80,8 @@ def _store_documents(session: Session, ids: list[str], now: datetime, written: W
     return scopes
 
 
-def _last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
-    """Each job's scope as its latest change left it (the job rows are locked, so it is final)."""
+def last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
+    """Each job's scope as its latest change left it (call with the job rows locked: it is final)."""
     out: dict[str, str | None] = {}
     for i in range(0, len(ids), _CHUNK):
         latest = (select(func.max(CHANGES.c.seq)).where(among(session, CHANGES.c.job_id, ids[i:i + _CHUNK]))
@@ -85,20 +91,35 @@ def _last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     return out
 
 
-def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime,
-                   written: Written | None = None) -> None:
+# PostgreSQL: the counter and the rows in one statement, which nobody waits for (it goes out
+# behind the road like the other writes, the last of them): seq = the counter's new top - n + i.
+_PG_APPEND = text(
+    "WITH top AS (UPDATE counters SET value = value + :n WHERE name = 'changes' RETURNING value) "
+    "INSERT INTO changes (job_id, op, created_at, scope, prior, seq) "
+    "SELECT r.job_id, r.op, r.created_at, r.scope, r.prior, top.value - :n + r.i FROM top, "
+    "json_to_recordset(CAST(:rows AS json)) AS r(i bigint, job_id text, op text, created_at timestamptz, "
+    "scope text, prior text)")
+
+
+def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime, written: Written) -> None:
     """Append ``(job_id, op)`` rows; call as the transaction's last write."""
     if not ops:
         return
-    written = written or Written()
     ids = sorted({job_id for job_id, _ in ops})
     scopes = _store_documents(session, ids, now, written)
-    prior = _last_scopes(session, [j for j in ids if j not in written.fresh])  # fresh: no change yet
+    stored = [j for j in ids if j not in written.fresh]  # fresh: no change yet
+    known = written.prior or {}
+    prior = {**{j: known[j] for j in stored if j in known},
+             **last_scopes(session, [j for j in stored if j not in known])}
     rows = []
     for job_id, op in ops:
         scope = scopes.get(job_id, " ")
         rows.append({"job_id": job_id, "op": op, "created_at": now, "scope": scope, "prior": prior.get(job_id)})
         prior[job_id] = scope
+    if not is_sqlite(session):
+        payload = orjson.dumps([{"i": i, **row} for i, row in enumerate(rows, 1)]).decode()
+        execute_later(session, str(_PG_APPEND), {"n": len(rows), "rows": payload})
+        return
     # The counter row lock, held to commit, is what orders seq by commit: take it last.
     top = session.execute(
         update(COUNTERS).where(COUNTERS.c.name == "changes")
