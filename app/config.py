@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Seconds between checkpoints of SQLite's write-ahead log into the database file, run beside
     # the writers by `hub serve` (0: leave them to the writers' commits, at 64 MB of log).
     sqlite_checkpoint_interval_s: float = 1.0
+    # Seconds between checks whether dedup's new block rows should be merged into their index
+    # (SQLite; app.dedup.queries.merge_new_blocks), run by `hub serve` (0: writers merge them
+    # themselves, past a backstop).
+    sqlite_block_merge_interval_s: float = 1.0
     db_pool_size: int = 10
     # The change log keeps every change this long, then only the latest per job (0: forever).
     changes_retention_days: int = 30

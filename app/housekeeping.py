@@ -1,5 +1,7 @@
 """Periodic upkeep run by every API process: expire postings, purge old idempotency keys,
-prune the change log past its retention, refresh stale planner statistics (PostgreSQL).
+prune the change log past its retention, refresh stale planner statistics (PostgreSQL); and,
+beside the writers, merge the search index's pending lists (PostgreSQL), checkpoint the
+write-ahead log and merge dedup's new block rows (SQLite).
 
 Each sweep is idempotent and row-locked (SKIP LOCKED on PostgreSQL), so several
 processes running it at once do no harm and no work twice.
@@ -18,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.idempotency import purge_expired
 from app.config import Settings
 from app.db import Database
+from app.dedup.queries import MERGE_AT, merge_new_blocks, waiting_blocks
 from app.ingest.pipeline import expire_due
 from app.services.changes import prune_expired
 
@@ -120,6 +123,23 @@ async def search_merger(db: Database, settings: Settings) -> None:
 async def wal_checkpointer(db: Database, settings: Settings) -> None:
     if db.sqlite and settings.sqlite_checkpoint_interval_s > 0:
         await _every(settings.sqlite_checkpoint_interval_s, lambda: checkpoint_wal(db), "WAL checkpoint")
+
+
+def merge_blocks(db: Database) -> int:
+    """Merge dedup's waiting block rows into their index once enough wait (SQLite); returns how
+    many moved. The count is read outside the write lock, so the writers wait only for a merge."""
+    if not db.sqlite:
+        return 0
+    with db.read() as session:
+        if waiting_blocks(session) < MERGE_AT:
+            return 0
+    with db.write() as session:
+        return merge_new_blocks(session, MERGE_AT)
+
+
+async def block_merger(db: Database, settings: Settings) -> None:
+    if db.sqlite and settings.sqlite_block_merge_interval_s > 0:
+        await _every(settings.sqlite_block_merge_interval_s, lambda: merge_blocks(db), "block merge")
 
 
 async def sweeper(db: Database, settings: Settings) -> None:

@@ -28,7 +28,7 @@ from app.api import (
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import install_error_handlers
-from app.housekeeping import search_merger, sweeper, wal_checkpointer
+from app.housekeeping import block_merger, search_merger, sweeper, wal_checkpointer
 from app.jsonutil import ORJSONResponse
 from app.observability import RequestContextMiddleware
 from app.openapi import install_openapi
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if background:  # a real server process, not a test's app
             tune_gc()
-        loops = (sweeper, search_merger, wal_checkpointer)
+        loops = (sweeper, search_merger, wal_checkpointer, block_merger)
         tasks = [asyncio.create_task(loop(app.state.db, settings)) for loop in loops] if background else []
         try:
             yield

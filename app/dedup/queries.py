@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
 from app.db import among, is_sqlite
-from app.models import Job, JobBlock, JobSignature, PostingMatch, PostingOverride
+from app.models import Job, JobBlock, JobBlockNew, JobSignature, PostingMatch, PostingOverride
 
 from .signature import DESC_RAW_CHARS, Signature, blocks, from_stored, stored_fields
 
 SIGS = cast(Table, JobSignature.__table__)
 BLOCKS = cast(Table, JobBlock.__table__)
+NEW_BLOCKS = cast(Table, JobBlockNew.__table__)
 JOBS = cast(Table, Job.__table__)
 MATCHES = cast(Table, PostingMatch.__table__)
 OVERRIDES = cast(Table, PostingOverride.__table__)
@@ -32,6 +33,10 @@ LOCK_BUCKETS = 128  # bounded: PostgreSQL's shared lock table is small
 # open jobs under one title in one city (a chain's 销售代表 at every pay grade) reaches it; without
 # the cap, that employer's every posting would be compared with all of them.
 MAX_PER_BLOCK = 200
+# SQLite: new block rows wait in job_blocks_new; the API processes merge them once this many wait
+# (``merge_new_blocks``), and a writer does it itself past the backstop (a process without that loop).
+MERGE_AT = 16_000
+MERGE_BACKSTOP = 64_000
 
 
 def chunks(seq: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
@@ -73,8 +78,12 @@ def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int,
     # and on a young or never-analysed table the planner may scan every signature per batch.
     sqlite = is_sqlite(session)
     for chunk in chunks(wanted):
-        stmt = select(BLOCKS.c.block, BLOCKS.c.job_id).where(among(session, BLOCKS.c.block, chunk)) if sqlite \
-            else _PG_BLOCK_LOOKUP.bindparams(keys=chunk)
+        if sqlite:  # the merged index, and the rows filed since the last merge (a short scan)
+            stmt: Any = select(BLOCKS.c.block, BLOCKS.c.job_id).where(among(session, BLOCKS.c.block, chunk)) \
+                .union_all(select(NEW_BLOCKS.c.block, NEW_BLOCKS.c.job_id)
+                           .where(among(session, NEW_BLOCKS.c.block, chunk)))
+        else:
+            stmt = _PG_BLOCK_LOOKUP.bindparams(keys=chunk)
         for block, job_id in session.execute(stmt):
             by_block.setdefault(block, []).append(job_id)
     for block, js in by_block.items():
@@ -175,11 +184,33 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
             add_blocks.extend({"block": b, "job_id": job_id} for b in new_blocks)
     insert_rows(session, SIGS, inserts)
     update_rows(session, SIGS, "job_id", updates)
+    sqlite = is_sqlite(session)
     for chunk in chunks(drop_blocks):
+        if sqlite:
+            session.execute(delete(NEW_BLOCKS).where(among(session, NEW_BLOCKS.c.job_id, chunk)))
         session.execute(delete(BLOCKS).where(among(session, BLOCKS.c.job_id, chunk)))
     if add_blocks:
         add_blocks.sort(key=lambda r: (r["block"], r["job_id"]))
-        insert_rows(session, BLOCKS, add_blocks)
+        insert_rows(session, NEW_BLOCKS if sqlite else BLOCKS, add_blocks)
+        if sqlite and waiting_blocks(session) > MERGE_BACKSTOP:
+            merge_new_blocks(session)
+
+
+def waiting_blocks(session: Session) -> int:
+    """About how many block rows wait in job_blocks_new (ids are never reused: an upper bound)."""
+    low, high = session.execute(select(func.min(NEW_BLOCKS.c.id), func.max(NEW_BLOCKS.c.id))).one()
+    return 0 if low is None else int(high - low + 1)
+
+
+def merge_new_blocks(session: Session, at_least: int = 0) -> int:
+    """Move the waiting block rows into ``job_blocks``, sorted, so each of its pages is written once
+    (SQLite; in a write transaction). Does nothing while fewer than ``at_least`` wait; returns
+    how many moved."""
+    if not is_sqlite(session) or waiting_blocks(session) < max(at_least, 1):
+        return 0
+    session.execute(text("INSERT OR IGNORE INTO job_blocks (block, job_id) "
+                         "SELECT block, job_id FROM job_blocks_new ORDER BY block, job_id"))
+    return int(session.execute(delete(NEW_BLOCKS)).rowcount)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -3,7 +3,15 @@
 from .base import Base, new_id, utcnow
 from .campaign import Case, CasePush, Fair, FairJob, Visit, VisitTarget
 from .change import Change, Counter
-from .dedup import EmployerName, JobBlock, JobMerge, JobSignature, PostingMatch, PostingOverride
+from .dedup import (
+    EmployerName,
+    JobBlock,
+    JobBlockNew,
+    JobMerge,
+    JobSignature,
+    PostingMatch,
+    PostingOverride,
+)
 from .employer import Employer
 from .idempotency import IdempotencyKey
 from .job import Job
@@ -22,5 +30,5 @@ __all__ = [
     "Webhook", "WebhookDelivery", "JobDocument",
     "SOURCE_FORMATS", "Source", "SourceItem", "RUN_STATUSES", "SyncRun",
     "Fair", "FairJob", "Visit", "VisitTarget", "Case", "CasePush",
-    "EmployerName", "JobBlock", "JobMerge", "JobSignature", "PostingMatch", "PostingOverride",
+    "EmployerName", "JobBlock", "JobBlockNew", "JobMerge", "JobSignature", "PostingMatch", "PostingOverride",
 ]
