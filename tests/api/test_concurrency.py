@@ -69,3 +69,31 @@ def test_eight_concurrent_writers_get_no_database_errors(live_server: Any, make_
     assert codes == [200] * 40
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM postings")).scalar() == 8 * 5 * 40
+
+
+@pytest.mark.skipif(not IS_PG, reason="PostgreSQL's planner")
+def test_finding_a_batchs_stored_postings_probes_the_index_without_statistics(client: Any, partner: tuple[str, str],
+                                                                            db: Any) -> None:
+    """With no statistics yet (a bulk load's first minute), ``partner_id = :p AND external_id =
+    ANY(:ids)`` read every one of the partner's postings per batch; the lookup probes the index."""
+    from app.ingest.store import _PG_LOCK_EXISTING, lock_existing
+
+    partner_id, key = partner
+    assert client.post("/api/v1/postings/batch", json={"postings": [make_posting("SEED")]},
+                       headers=auth(key)).status_code == 200
+    with db.write() as s:
+        s.execute(text(
+            "INSERT INTO postings (id, partner_id, external_id, employer_id, status, title, content_hash, data, raw, "
+            "first_seen_at, last_seen_at, updated_at) SELECT lpad(i::text, 32, '0'), p.partner_id, 'X' || i, "
+            "p.employer_id, 'active', p.title, p.content_hash, p.data, p.raw, now(), now(), now() "
+            "FROM postings p, generate_series(1, 30000) AS i WHERE p.external_id = 'SEED'"))
+    with db.write() as s:
+        s.execute(text("DELETE FROM pg_statistic WHERE starelid = 'postings'::regclass"))
+    with db.write() as s:
+        ids = [f"X{i}" for i in range(1, 501)]
+        plan = "\n".join(s.execute(text("EXPLAIN " + str(_PG_LOCK_EXISTING)), {"ids": ids, "partner": partner_id})
+                         .scalars())
+        assert "Index Scan using uq_postings_partner_id_external_id" in plan and "Seq Scan" not in plan \
+            and "Bitmap" not in plan, plan
+        found = lock_existing(s, partner_id, ["X2", "X1", "NOPE", "SEED"])
+    assert sorted(found) == ["SEED", "X1", "X2"]
