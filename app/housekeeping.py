@@ -42,13 +42,24 @@ def analyze_stale(db: Database) -> list[str]:
     """ANALYZE the tables whose statistics are stale (PostgreSQL). Autovacuum normally does this,
     but it may be off or slow behind a bulk load, and the planner then works from an empty
     table's numbers; this keeps the hub's own queries planned from real ones."""
-    def analyse(conn: Connection) -> list[str]:
-        tables = list(conn.execute(_STALE).scalars())
-        for name in tables:
-            conn.execute(text(f'ANALYZE "{name}"'))
-        return tables
-
-    return _alone(db, ANALYZE_LOCK, analyse, [])
+    if db.sqlite:
+        return []
+    with db.engine.connect() as conn:  # a session lock: held across the commits below
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ANALYZE_LOCK}).scalar():
+            conn.rollback()
+            return []
+        try:
+            tables = list(conn.execute(_STALE).scalars())
+            conn.commit()
+            for name in tables:
+                conn.execute(text(f'ANALYZE "{name}"'))
+                # Each table's statistics count from its own commit: behind a bulk load every
+                # table is stale at once, and ANALYZE of the search index alone takes seconds.
+                conn.commit()
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ANALYZE_LOCK})
+            conn.commit()
+    return tables
 
 
 def _alone(db: Database, lock: int, work: Callable[[Connection], T], idle: T) -> T:
