@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/ingest.py --backend sqlite --count 100000
     .venv/bin/python bench/ingest.py --backend postgres --count 100000 --clients 2
+    cd bench && ../.venv/bin/python ingest.py --backend sqlite --prefill 100000 --count 20000 --workers 2 --rounds 3
 
 Reads ../shared/data/real/ (run by hand, never in CI). Prints one figure per
 tenth of the run so a reader can see whether throughput and memory stay flat as
-the store grows.
+the store grows; ``--rounds`` times several runs after one prefill and prints their
+median (this VM's speed drifts; a PostgreSQL ANALYZE can land inside one round).
 """
 
 from __future__ import annotations
