@@ -121,28 +121,21 @@ def _sqlite_params(table: Table, cols: tuple[str, ...], dialect: Dialect,
                    rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row as a tuple in ``cols`` order, values through their column's bind processor
     (datetimes are memoised: a batch stamps most rows with the same few instants)."""
-    getter = itemgetter(*cols)
-    processed = [(i, p) for i, p in enumerate(_processors(table, cols, dialect)) if p is not None]
-    if len(cols) == 1:
-        p = processed[0][1] if processed else None
-        return [(p(r[cols[0]]) if p else r[cols[0]],) for r in rows]
-    if not processed:
-        return [getter(r) for r in rows]
-    memo: dict[Any, Any] = {}
-    out = []
-    for r in rows:
-        values = list(getter(r))
-        for i, p in processed:
-            v = values[i]
-            if isinstance(v, datetime):
-                key = (i, v)
-                if key not in memo:
-                    memo[key] = p(v)
-                values[i] = memo[key]
-            else:
-                values[i] = p(v)
-        out.append(tuple(values))
-    return out
+    return _tuples(cols, rows, [(i, _memoising(p)) for i, p in enumerate(_processors(table, cols, dialect))
+                                if p is not None])
+
+
+def _memoising(process: Any) -> Any:
+    memo: dict[datetime, Any] = {}
+
+    def run(value: Any) -> Any:
+        if isinstance(value, datetime):
+            if value not in memo:
+                memo[value] = process(value)
+            return memo[value]
+        return process(value)
+
+    return run
 
 
 @lru_cache(maxsize=256)
@@ -157,17 +150,23 @@ def _json_text(value: Any) -> str | None:
 def _copy_params(table: Table, cols: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row as a tuple in ``cols`` order for psycopg's COPY: JSON columns as JSON text (psycopg
     would write a list as an array and has no dumper for a dict); the rest as they are."""
-    json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)]
+    return _tuples(cols, rows, [(i, _json_text) for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)])
+
+
+def _tuples(cols: tuple[str, ...], rows: Iterable[dict[str, Any]],
+            convert: list[tuple[int, Any]]) -> list[tuple[Any, ...]]:
+    """Each row as a tuple in ``cols`` order, the value at each index of ``convert`` through its function."""
     if len(cols) == 1:
-        return [(_json_text(r[cols[0]]) if json_at else r[cols[0]],) for r in rows]
+        fn = convert[0][1] if convert else None
+        return [(fn(r[cols[0]]) if fn else r[cols[0]],) for r in rows]
     getter = itemgetter(*cols)
-    if not json_at:
+    if not convert:
         return [getter(r) for r in rows]
     out = []
     for r in rows:
         values = list(getter(r))
-        for i in json_at:
-            values[i] = _json_text(values[i])
+        for i, fn in convert:
+            values[i] = fn(values[i])
         out.append(tuple(values))
     return out
 

@@ -164,7 +164,7 @@ class Written:
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: KnownTokens = field(default_factory=KnownTokens)  # made by ``prepare`` for these postings
     members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    prior: dict[str, str | None] | None = None
+    prior: dict[str, str | None] = field(default_factory=dict)
 
 
 def refresh_jobs(session: Session, job_ids: set[str], now: datetime,

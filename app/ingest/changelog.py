@@ -71,7 +71,7 @@ def _store_documents(session: Session, ids: list[str], now: datetime, written: W
             jobs += session.execute(select(JOBS).where(among(session, JOBS.c.id, rest))).all()
         jobs.sort(key=lambda job: job.id)
         rows = []
-        for job, doc in zip(jobs, render_jobs(session, jobs, written.members or written.fresh), strict=True):
+        for job, doc in zip(jobs, render_jobs(session, jobs, written.members), strict=True):
             scopes[job.id] = scope_of(job.locations, job.industry, job.job_type)
             rows.append({"job_id": job.id, "version": job.version, "status": job.status,
                          "scope": scopes[job.id], "body": dumps(doc), "updated_at": now})
@@ -102,15 +102,13 @@ _PG_APPEND = text(
 
 
 def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime, written: Written) -> None:
-    """Append ``(job_id, op)`` rows; call as the transaction's last write."""
+    """Append ``(job_id, op)`` rows; call as the transaction's last write, with ``written`` as
+    ``refresh_jobs`` left it (its members and its prior scopes of stored jobs)."""
     if not ops:
         return
     ids = sorted({job_id for job_id, _ in ops})
     scopes = _store_documents(session, ids, now, written)
-    stored = [j for j in ids if j not in written.fresh]  # fresh: no change yet
-    known = written.prior or {}
-    prior = {**{j: known[j] for j in stored if j in known},
-             **last_scopes(session, [j for j in stored if j not in known])}
+    prior = {j: written.prior.get(j) for j in ids if j not in written.fresh}  # fresh: no change yet
     rows = []
     for job_id, op in ops:
         scope = scopes.get(job_id, " ")
