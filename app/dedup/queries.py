@@ -198,7 +198,11 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
 
 def waiting_blocks(session: Session) -> int:
     """About how many block rows wait in job_blocks_new (ids are never reused: an upper bound)."""
-    low, high = session.execute(select(func.min(NEW_BLOCKS.c.id), func.max(NEW_BLOCKS.c.id))).one()
+    # Two scalar subqueries: SQLite answers a lone min() or max() of the key from one end of the
+    # b-tree, but ``SELECT min(id), max(id)`` scans every row (5-7 ms per batch at 16,000 waiting).
+    low = select(func.min(NEW_BLOCKS.c.id)).scalar_subquery()
+    high = select(func.max(NEW_BLOCKS.c.id)).scalar_subquery()
+    low, high = session.execute(select(low, high)).one()
     return 0 if low is None else int(high - low + 1)
 
 
