@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from app.normalize.text import clean_text
@@ -164,6 +164,7 @@ def children(code: str | None) -> list[Region]:
     return list(idx.kids.get(region.code, [])) if region else []
 
 
+@lru_cache(maxsize=8192)  # partners name the same few thousand places over and over
 def resolve_location(text: str | None) -> Region | None:
     """Most specific division named in ``text``, or None if none or ambiguous.
 

@@ -103,6 +103,16 @@ _JUNK = re.compile(
 _NEWLINE_RE = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
 
 
+# Short single-line texts (titles, employer and place names, majors, tags, enum values) repeat
+# across postings, so their cleaned form is remembered; descriptions are not.
+SHORT_TEXT = 64
+
+
+@lru_cache(maxsize=32768)
+def _clean_line(s: str) -> str:
+    return " ".join(to_simplified(to_halfwidth(_JUNK.sub("", s))).split())
+
+
 def clean_text(s: str, *, multiline: bool = False) -> str:
     """Half-width + simplified + no control characters + collapsed whitespace.
 
@@ -113,9 +123,9 @@ def clean_text(s: str, *, multiline: bool = False) -> str:
     """
     if not s:
         return ""
-    s = to_simplified(to_halfwidth(_JUNK.sub("", s)))
     if not multiline:
-        return " ".join(s.split())
+        return _clean_line(s) if len(s) <= SHORT_TEXT else _clean_line.__wrapped__(s)
+    s = to_simplified(to_halfwidth(_JUNK.sub("", s)))
     out: list[str] = []
     blank = False
     for raw in _NEWLINE_RE.sub("\n", s.replace("\r\n", "\n")).split("\n"):
