@@ -18,6 +18,7 @@ posting supplied each field (and ``employer``). The job's representative for ded
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -60,9 +61,43 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
-    """The canonical job row for a non-empty list of member postings."""
-    ordered = sorted(members, key=precedence)
+def build_job(members: list[dict[str, Any]], solo: Mapping[str, Fields] | None = None) -> dict[str, Any]:
+    """The canonical job row for a non-empty list of member postings. ``solo``: fields ``prepare``
+    already made for a job of one posting (``solo_fields``), by posting id; used only when the job
+    has exactly that one member with that very document."""
+    ordered = sorted(members, key=precedence) if len(members) > 1 else members
+    best = ordered[0]
+    made = solo.get(best["id"]) if solo is not None and len(members) == 1 else None
+    fields = made.fields if made is not None and made.data is best["data"] else _fields(ordered)
+    active = [m for m in members if m["status"] == "active"]
+    valids = [m["valid_through"] for m in (active or members)]
+    return {
+        **fields,
+        "status": "open" if active else "closed",
+        "employer_id": best["employer_id"],
+        "valid_through": None if any(v is None for v in valids) else max(valids),
+        "first_seen_at": min(m["first_seen_at"] for m in members),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """A job's fields as its postings' documents alone decide them (``_fields``), and the one
+    document they were made from (a job of one posting; see ``build_job``)."""
+
+    data: dict[str, Any]
+    fields: dict[str, Any]
+
+
+def solo_fields(posting_id: str, data: dict[str, Any]) -> Fields:
+    """The fields of a job whose only posting is ``data`` under ``posting_id``: ``prepare`` makes
+    them outside the write transaction, where most postings open a job of their own."""
+    return Fields(data, _fields([{"id": posting_id, "data": data}]))
+
+
+def _fields(ordered: list[dict[str, Any]]) -> dict[str, Any]:
+    """The part of the job row that comes from the members' ids and documents alone (``ordered``
+    best first): each field from the first member that has it, and which member that was."""
     best = ordered[0]
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -82,15 +117,11 @@ def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
             values["description"], sources["description"] = fuller["data"]["description"], fuller["id"]
     sources["employer"] = best["id"]
     salary = values.pop("salary") or {}
-    active = [m for m in members if m["status"] == "active"]
-    valids = [m["valid_through"] for m in (active or members)]
     posted = values.pop("posted_at")
     return {
         **values,
         "majors": values["majors"] or [], "tags": values["tags"] or [],
         "locations": values["locations"] or [],
-        "status": "open" if active else "closed",
-        "employer_id": best["employer_id"],
         "employer_type": best["data"]["employer"]["type"],
         "canonical_posting_id": best["id"],
         "salary": salary or None,
@@ -99,8 +130,6 @@ def build_job(members: list[dict[str, Any]]) -> dict[str, Any]:
         "salary_month_min": monthly(salary.get("min"), salary.get("period")),
         "salary_month_max": monthly(salary.get("max"), salary.get("period")),
         "posted_at": datetime.fromisoformat(posted) if posted else None,
-        "valid_through": None if any(v is None for v in valids) else max(valids),
-        "first_seen_at": min(m["first_seen_at"] for m in members),
         "field_sources": sources,
     }
 
@@ -165,6 +194,7 @@ class Written:
     tokens: KnownTokens = field(default_factory=KnownTokens)  # made by ``prepare`` for these postings
     members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     prior: dict[str, str | None] = field(default_factory=dict)
+    solo: dict[str, Fields] = field(default_factory=dict)  # by posting id: see ``build_job``
 
 
 def refresh_jobs(session: Session, job_ids: set[str], now: datetime,
@@ -197,7 +227,7 @@ def refresh_jobs(session: Session, job_ids: set[str], now: datetime,
                                 "version": old["version"] + 1})
                 ops.append((job_id, "delete"))
             continue
-        row = build_job(members[job_id])
+        row = build_job(members[job_id], written.solo)
         if row["status"] == "open":
             canonical = next(m for m in members[job_id] if m["id"] == row["canonical_posting_id"])
             reps[job_id] = (from_job(row, canonical["data"]), row["canonical_posting_id"], digest)

@@ -31,6 +31,7 @@ from app.schemas.posting import LocationIn, PostingIn, SalaryIn
 
 if TYPE_CHECKING:
     from app.dedup.signature import Signature
+    from app.ingest.canonical import Fields
     from app.search.docs import KnownTokens
 
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -56,6 +57,10 @@ class NormalPosting:
     # its dedup signature without the employer id (app.dedup.signature).
     tokens: KnownTokens | None = None
     signature: Signature | None = None
+    # The id the posting is stored under if it is new, and the fields of a job of its own
+    # (app.ingest.canonical.solo_fields), most new postings' case: also made by ``prepare``.
+    posting_id: str | None = None
+    solo: Fields | None = None
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.db import is_sqlite
 from app.dedup.assigner import DedupAssigner
-from app.dedup.signature import posting_signature
+from app.dedup.signature import posting_signature, prime
 from app.errors import NotFound, pydantic_errors
 from app.models import Posting, new_id, utcnow
 from app.schemas.posting import PostingIn
@@ -30,7 +30,7 @@ from app.writebehind import write_behind
 
 from . import metrics
 from .assign import JobAssigner, Work
-from .canonical import Written, refresh_jobs
+from .canonical import Fields, Written, refresh_jobs, solo_fields
 from .changelog import append_changes
 from .normalise import NormaliseError, NormalPosting, normalise
 from .store import Existing, insert_new, lock_existing, update_postings, upsert_employers
@@ -88,6 +88,9 @@ def prepare(raw: Any, region_hint: str | None = None) -> NormalPosting | Outcome
         # the serialised store only looks them up.
         item.tokens = posting_tokens(item.data)
         item.signature = posting_signature(item.data)
+        prime(item.signature)
+        item.posting_id = new_id()
+        item.solo = solo_fields(item.posting_id, item.data)
         return item
     for err in errors:
         metrics.REJECTED.labels(reason=err["type"]).inc()
@@ -146,17 +149,19 @@ def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], ou
     update_postings(session, changed)
     update_postings(session, seen)
     fresh = _fresh(partner, new_rows, opened - {w.job_id for w in work})
-    finish(session, touched, now, fresh, KnownTokens.merged(item.tokens for item in items))
+    solo = {i.posting_id: i.solo for i in items if i.posting_id is not None and i.solo is not None}
+    finish(session, touched, now, fresh, KnownTokens.merged(item.tokens for item in items), solo)
 
 
 def finish(session: Session, job_ids: set[str], now: datetime,
            fresh: dict[str, list[dict[str, Any]]] | None = None,
-           tokens: KnownTokens | None = None) -> list[tuple[str, str]]:
+           tokens: KnownTokens | None = None, solo: dict[str, Fields] | None = None) -> list[tuple[str, str]]:
     """Recompute jobs, run index hooks and append the change log (the road's last steps).
 
     ``fresh``: jobs opened in this transaction and their members, known in memory, so
-    nothing about them is read back; ``tokens``: search tokens ``prepare`` made."""
-    written = Written(fresh=fresh or {}, tokens=tokens or KnownTokens())
+    nothing about them is read back; ``tokens`` and ``solo``: search tokens and one-posting
+    job fields ``prepare`` made."""
+    written = Written(fresh=fresh or {}, tokens=tokens or KnownTokens(), solo=solo or {})
     ops = refresh_jobs(session, job_ids, now, written)
     changed = sorted(job_ids)
     for hook in JOB_HOOKS:
@@ -203,7 +208,7 @@ def _insert_assigned(session: Session, partner: PartnerRef, items: list[NormalPo
 
 def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now: datetime) -> dict[str, Any]:
     return {
-        "id": new_id(), "partner_id": partner_id, "external_id": item.external_id, "job_id": None,
+        "id": item.posting_id or new_id(), "partner_id": partner_id, "external_id": item.external_id, "job_id": None,
         "employer_id": employer_ids[item.employer_key], "status": _status_for(item, now),
         "title": item.data["title"], "content_hash": item.content_hash, "data": item.data,
         "raw": item.raw, "url": item.data["url"], "posted_at": item.posted_at,

@@ -62,12 +62,13 @@ class Doc:
 
     def fts_tokens(self, known: KnownTokens | None = None) -> str:
         """SQLite's one FTS5 column: head tokens twice (``_h``-marked, so "in the title" is its
-        own term), then every text token and the filter tokens."""
-        head = self.head_tokens(known)
-        toks = dict.fromkeys(["_h" + t for t in head] + head)
-        toks.update(dict.fromkeys(self.body_tokens(known)))
-        toks.update(dict.fromkeys(self.filter_tokens()))
-        return " ".join(toks)
+        own term), then every text token, each once, and the filter tokens (which no text token
+        equals: text tokens hold no ``_``, and no filter token starts ``_h``)."""
+        texts = known.fts.get((self.head_text, self.body_text)) if known is not None else None
+        if texts is None:
+            texts = fts_text(self.head_tokens(known), self.body_tokens(known))
+        filters = " ".join(self.filter_tokens())
+        return f"{texts} {filters}" if texts else filters
 
     def filter_tokens(self) -> list[str]:
         return filter_tokens(self.employer_id, self.industry, self.education, self.job_type,
@@ -84,6 +85,7 @@ class KnownTokens:
 
     head: dict[str, list[str]] = field(default_factory=dict)  # by head text (title, employer name)
     body: dict[str, list[str]] = field(default_factory=dict)  # by body text
+    fts: dict[tuple[str, str], str] = field(default_factory=dict)  # ``fts_text`` by (head, body) text
 
     @classmethod
     def merged(cls, parts: Iterable[KnownTokens | None]) -> KnownTokens:
@@ -92,6 +94,7 @@ class KnownTokens:
             if part is not None:
                 out.head.update(part.head)
                 out.body.update(part.body)
+                out.fts.update(part.fts)
         return out
 
 
@@ -99,11 +102,19 @@ def posting_tokens(data: dict[str, Any]) -> KnownTokens:
     """The tokens a job indexed from this posting document (``app.ingest.normalise``) needs."""
     known = KnownTokens()
     title, name = data["title"], data["employer"]["name"]
-    known.head[head_of(title, name)] = text_tokens(title, name, bridge=True)
+    head = head_of(title, name)
+    head_tokens = known.head[head] = text_tokens(title, name, bridge=True)
     body = body_of(data.get("description"), data.get("majors"), data.get("tags"))
+    body_tokens = text_tokens(body) if body else []
     if body:
-        known.body[body] = text_tokens(body)
+        known.body[body] = body_tokens
+    known.fts[(head, body)] = fts_text(head_tokens, body_tokens)
     return known
+
+
+def fts_text(head: list[str], body: list[str]) -> str:
+    """The text part of SQLite's FTS5 column (see ``Doc.fts_tokens``)."""
+    return " ".join(dict.fromkeys(["_h" + t for t in head] + head + body))
 
 
 def head_of(title: str, employer_name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from app.search import facets
@@ -65,12 +67,19 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
     get exactly the tokens tokenising its texts gives (SQLite deletes a row by naming them again)."""
     from types import SimpleNamespace
 
-    from app.ingest.canonical import build_job
+    from app.ingest.canonical import build_job, solo_fields
     from app.ingest.normalise import NormalPosting
     from app.ingest.pipeline import prepare
     from app.models import utcnow
     from app.search.docs import job_doc
     from tests.samples import real_postings
+
+    def reference(doc: Any) -> str:  # the column's definition, token by token
+        head = doc.head_tokens()
+        toks = dict.fromkeys(["_h" + t for t in head] + head)
+        toks.update(dict.fromkeys(doc.body_tokens()))
+        toks.update(dict.fromkeys(doc.filter_tokens()))
+        return " ".join(toks)
 
     now = utcnow()
     items = [item for item in map(prepare, real_postings()) if isinstance(item, NormalPosting)]
@@ -80,8 +89,15 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
         member = {"id": "p", "kind": "university", "status": "active", "data": item.data, "updated_at": now,
                   "first_seen_at": now, "valid_through": None, "employer_id": "e"}
         row = {**build_job([member]), "id": "j"}
+        # prepare also made the job's fields, were this posting alone in it
+        assert build_job([member], {"p": solo_fields("p", item.data)}) == build_job([member])
+        other = solo_fields("p", {**item.data, "title": "另一个岗位"})  # made from another document: unused
+        assert build_job([member], {"p": other})["title"] == item.data["title"]
+        assert item.solo is not None and build_job([{**member, "id": item.posting_id}], {
+            item.posting_id: item.solo})["field_sources"] == dict.fromkeys(row["field_sources"], item.posting_id)
         doc = job_doc(SimpleNamespace(**row, employer_name=item.data["employer"]["name"]))
         assert doc.body_text in item.tokens.body and doc.head_text in item.tokens.head
-        assert doc.fts_tokens(item.tokens) == doc.fts_tokens()
+        assert (doc.head_text, doc.body_text) in item.tokens.fts
+        assert doc.fts_tokens(item.tokens) == doc.fts_tokens() == reference(doc)
         assert doc.head_tokens(item.tokens) == doc.head_tokens()
         assert doc.body_tokens(item.tokens) == doc.body_tokens()
