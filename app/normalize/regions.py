@@ -164,7 +164,6 @@ def children(code: str | None) -> list[Region]:
     return list(idx.kids.get(region.code, [])) if region else []
 
 
-@lru_cache(maxsize=8192)  # partners name the same few thousand places over and over
 def resolve_location(text: str | None) -> Region | None:
     """Most specific division named in ``text``, or None if none or ambiguous.
 
@@ -177,6 +176,11 @@ def resolve_location(text: str | None) -> Region | None:
     """
     if not text or not isinstance(text, str):
         return None
+    return _resolve_text(text)
+
+
+@lru_cache(maxsize=8192)  # partners name the same few thousand places over and over
+def _resolve_text(text: str) -> Region | None:
     s = clean_text(text)
     if not s or s in NOWHERE:
         return None
