@@ -192,8 +192,10 @@ def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place,
 
     Only the ``e:`` blocks need the employer's id; the rest (``_named_keys``) ``prepare`` makes
     outside the write transaction (``prime``), so a writer hashes about half as many keys."""
-    out = [block_hash(f"e:{employer_id}|{city}|{tail}") for city in _cities(places) for tail in _tails(title, filing)]
-    return tuple(sorted({*out, *_named_keys(name_key, title, places, text=text, hidden=hidden, filing=filing)}))
+    tails = _tails(title, filing)
+    out = [block_hash(f"e:{employer_id}|{city}|{tail}") for city in _cities(places) for tail in tails]
+    named = _named_keys(name_key, title, places, text=text, hidden=hidden, filing=filing)
+    return tuple(sorted({*out, *named}))
 
 
 @lru_cache(maxsize=16384)
@@ -202,8 +204,9 @@ def _named_keys(name_key: str, title: TitleKey, places: tuple[Place, ...], *, te
     """The blocks of ``_keys`` that do not name the employer's id: its name × city × title stem,
     title × city (``t:``) and hidden title × city (``w:``)."""
     out: list[int] = []
+    tails = _tails(title, filing)
     for city in _cities(places):
-        out.extend(block_hash(f"n:{name_key}|{city}|{tail}") for tail in _tails(title, filing))
+        out.extend(block_hash(f"n:{name_key}|{city}|{tail}") for tail in tails)
         if title.key:
             if text:
                 out.append(block_hash(f"t:{title.core}|{city}"))
@@ -231,7 +234,6 @@ def prime(sig: Signature) -> None:
     and ``blocks`` of a job it opens will ask for."""
     for text, hidden, filing in ((sig.weak, not sig.weak, False), (True, sig.weak, True)):
         _named_keys(sig.name_key, sig.title, sig.places, text=text, hidden=hidden, filing=filing)
-        _tails(sig.title, filing)
 
 
 def blocks(sig: Signature) -> tuple[int, ...]:

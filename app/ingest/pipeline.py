@@ -155,7 +155,8 @@ def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], ou
 
 def finish(session: Session, job_ids: set[str], now: datetime,
            fresh: dict[str, list[dict[str, Any]]] | None = None,
-           tokens: KnownTokens | None = None, solo: dict[str, Fields] | None = None) -> list[tuple[str, str]]:
+           tokens: KnownTokens | None = None,
+           solo: dict[str, Fields] | None = None) -> list[tuple[str, str]]:
     """Recompute jobs, run index hooks and append the change log (the road's last steps).
 
     ``fresh``: jobs opened in this transaction and their members, known in memory, so
@@ -208,7 +209,8 @@ def _insert_assigned(session: Session, partner: PartnerRef, items: list[NormalPo
 
 def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now: datetime) -> dict[str, Any]:
     return {
-        "id": item.posting_id or new_id(), "partner_id": partner_id, "external_id": item.external_id, "job_id": None,
+        "id": item.posting_id or new_id(), "partner_id": partner_id, "external_id": item.external_id,
+        "job_id": None,
         "employer_id": employer_ids[item.employer_key], "status": _status_for(item, now),
         "title": item.data["title"], "content_hash": item.content_hash, "data": item.data,
         "raw": item.raw, "url": item.data["url"], "posted_at": item.posted_at,

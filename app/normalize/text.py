@@ -108,9 +108,11 @@ _NEWLINE_RE = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
 SHORT_TEXT = 64
 
 
-@lru_cache(maxsize=32768)
 def _clean_line(s: str) -> str:
     return " ".join(to_simplified(to_halfwidth(_JUNK.sub("", s))).split())
+
+
+_clean_short_line = lru_cache(maxsize=32768)(_clean_line)
 
 
 def clean_text(s: str, *, multiline: bool = False) -> str:
@@ -124,7 +126,7 @@ def clean_text(s: str, *, multiline: bool = False) -> str:
     if not s:
         return ""
     if not multiline:
-        return _clean_line(s) if len(s) <= SHORT_TEXT else _clean_line.__wrapped__(s)
+        return _clean_short_line(s) if len(s) <= SHORT_TEXT else _clean_line(s)
     s = to_simplified(to_halfwidth(_JUNK.sub("", s)))
     out: list[str] = []
     blank = False

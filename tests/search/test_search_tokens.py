@@ -91,10 +91,11 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
         row = {**build_job([member]), "id": "j"}
         # prepare also made the job's fields, were this posting alone in it
         assert build_job([member], {"p": solo_fields("p", item.data)}) == build_job([member])
-        other = solo_fields("p", {**item.data, "title": "另一个岗位"})  # made from another document: unused
+        other = solo_fields("p", {**item.data, "title": "另一个岗位"})  # another document's: unused
         assert build_job([member], {"p": other})["title"] == item.data["title"]
-        assert item.solo is not None and build_job([{**member, "id": item.posting_id}], {
-            item.posting_id: item.solo})["field_sources"] == dict.fromkeys(row["field_sources"], item.posting_id)
+        assert item.solo is not None and item.posting_id is not None
+        own = build_job([{**member, "id": item.posting_id}], {item.posting_id: item.solo})
+        assert own["field_sources"] == dict.fromkeys(row["field_sources"], item.posting_id)
         doc = job_doc(SimpleNamespace(**row, employer_name=item.data["employer"]["name"]))
         assert doc.body_text in item.tokens.body and doc.head_text in item.tokens.head
         assert (doc.head_text, doc.body_text) in item.tokens.fts
