@@ -152,7 +152,9 @@ def metrics(vacancies: list[Vacancy], pairs: list[tuple[str, str]], jobs: dict[t
     cell = Counter(labels)
     per_job = Counter(job for _, job in labels)
     per_vac = Counter(vid for vid, _ in labels)
-    c2 = lambda n: n * (n - 1) // 2
+    def c2(n: int) -> int:
+        return n * (n - 1) // 2
+
     tp = sum(c2(n) for n in cell.values())
     fp = sum(c2(n) for n in per_job.values()) - tp
     fn = sum(c2(n) for n in per_vac.values()) - tp

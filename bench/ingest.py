@@ -23,7 +23,6 @@ from queue import Queue
 
 import httpx
 import orjson
-
 from common import Hub, cpu_reference, database_url, machine_cpu_s, postgres_cpu_s, postings
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any, BinaryIO
@@ -169,7 +169,8 @@ def _write_items(out: BinaryIO, head: str, items: Iterable[str], tail: str, sep:
     return count
 
 
-_DUMP: Callable[[Any], str] = lambda obj: json.dumps(obj, ensure_ascii=False)
+def _DUMP(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
 
 
 def write_feed(out: BinaryIO, fmt: str, postings: Iterable[Mapping[str, Any]], *,
