@@ -158,16 +158,24 @@ def dialect_insert(session: Session, table: Any) -> Any:
     return mod.insert(table)
 
 
-def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+def among(session: Session, column: Any, values: Iterable[Any], *, hashed: bool = False) -> ColumnElement[bool]:
     """``column IN values`` as one parameter, so the statement's text does not depend on how
     many values there are: ``= ANY(array)`` on PostgreSQL, ``IN (SELECT value FROM
     json_each(?))`` on SQLite. Saves compiling, sending and parsing hundreds of placeholders
-    per batch on the road in. Values are strings or integers."""
+    per batch on the road in. Values are strings or integers.
+
+    ``hashed`` (PostgreSQL): ``IN (SELECT unnest(array))`` instead, which the planner can answer
+    with a hash or an index probe per value. For a table small enough that it scans it (the
+    employers): a prepared statement's generic plan tests ``= ANY($1)`` by comparing each row
+    with every value in turn, 25 ms per 500-posting batch against 2,300 employers."""
     vals = list(values)
     if is_sqlite(session):
         each = func.json_each(bindparam(None, orjson.dumps(vals).decode()))
         return column.in_(select(literal_column("value")).select_from(each))  # type: ignore[no-any-return]
-    return column == any_(bindparam(None, vals, type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+    array = bindparam(None, vals, type_=ARRAY(column.type))
+    if hashed:
+        return column.in_(select(func.unnest(array)))  # type: ignore[no-any-return]
+    return column == any_(array)  # type: ignore[no-any-return]
 
 
 class Database:

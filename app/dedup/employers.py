@@ -77,7 +77,8 @@ def _variants(session: Session, name_keys: list[str]) -> dict[str, list[tuple[st
     out: dict[str, list[tuple[str, str, bool]]] = {}
     for chunk in chunks(name_keys):
         stmt = (select(NAMES.c.name_key, NAMES.c.employer_id, NAMES.c.name, EMPLOYERS.c.credit_code_verified)
-                .join(EMPLOYERS, EMPLOYERS.c.id == NAMES.c.employer_id).where(NAMES.c.name_key.in_(chunk)))
+                .join(EMPLOYERS, EMPLOYERS.c.id == NAMES.c.employer_id)
+                .where(among(session, NAMES.c.name_key, chunk, hashed=True)))
         for key, emp_id, name, ok in session.execute(stmt):
             out.setdefault(key, []).append((emp_id, name, bool(ok)))
     return out
@@ -89,7 +90,7 @@ def _employer_ids(session: Session, keys: list[str]) -> dict[str, str]:
     for chunk in chunks(keys):
         rows = session.execute(select(EMPLOYERS.c.identity_key, EMPLOYERS.c.id, EMPLOYERS.c.name,
                                       EMPLOYERS.c.credit_code, EMPLOYERS.c.credit_code_verified)
-                               .where(among(session, EMPLOYERS.c.identity_key, chunk))).all()
+                               .where(among(session, EMPLOYERS.c.identity_key, chunk, hashed=True))).all()
         remember_employers(session, [EmployerRow(r.id, r.name, r.credit_code, r.credit_code_verified) for r in rows])
         out.update({r.identity_key: r.id for r in rows})
     return out

@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
@@ -81,12 +81,16 @@ def _store_documents(session: Session, ids: list[str], now: datetime, written: W
 
 
 def last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
-    """Each job's scope as its latest change left it (call with the job rows locked: it is final)."""
+    """Each job's scope as its latest change left it: the scope its document was stored with,
+    which every change writes together with the change (call with the job rows locked: it is
+    final). One primary-key probe per job; reading the latest change itself needed
+    ``max(seq) ... GROUP BY job_id``, whose plan on PostgreSQL read the whole change log once per
+    batch when the store grew faster than ANALYZE ran, and lost the scope of jobs whose changes
+    were pruned."""
     out: dict[str, str | None] = {}
     for i in range(0, len(ids), _CHUNK):
-        latest = (select(func.max(CHANGES.c.seq)).where(among(session, CHANGES.c.job_id, ids[i:i + _CHUNK]))
-                  .group_by(CHANGES.c.job_id))
-        rows = session.execute(select(CHANGES.c.job_id, CHANGES.c.scope).where(CHANGES.c.seq.in_(latest)))
+        rows = session.execute(select(DOCS.c.job_id, DOCS.c.scope)
+                               .where(among(session, DOCS.c.job_id, ids[i:i + _CHUNK])))
         out.update({r.job_id: r.scope for r in rows})
     return out
 
