@@ -192,8 +192,13 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read: its transaction ends with COMMIT, not the pool's ROLLBACK. The two are the same
+        to a transaction that wrote nothing, but psycopg forgets every statement it prepared on
+        that connection at a ROLLBACK (``DEALLOCATE ALL``), and each request's key lookup is a
+        read: the road in's statements were parsed and planned afresh on almost every batch."""
         with self.sessions() as session:
             yield session
+            session.commit()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
