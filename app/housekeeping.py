@@ -46,7 +46,7 @@ def analyze_stale(db: Database) -> list[str]:
         return []
     with db.engine.connect() as conn:  # a session lock: held across the commits below
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ANALYZE_LOCK}).scalar():
-            conn.rollback()
+            conn.commit()  # not ROLLBACK: that would discard the connection's prepared statements
             return []
         try:
             tables = list(conn.execute(_STALE).scalars())
@@ -69,6 +69,7 @@ def _alone(db: Database, lock: int, work: Callable[[Connection], T], idle: T) ->
         return idle
     with db.engine.connect() as conn:
         if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock}).scalar():
+            conn.commit()  # not the pool's ROLLBACK, which discards the connection's prepared statements
             return idle
         result = work(conn)
         conn.commit()
