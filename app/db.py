@@ -165,9 +165,10 @@ def among(session: Session, column: Any, values: Iterable[Any], *, hashed: bool 
     per batch on the road in. Values are strings or integers.
 
     ``hashed`` (PostgreSQL): ``IN (SELECT unnest(array))`` instead, which the planner can answer
-    with a hash or an index probe per value. For a table small enough that it scans it (the
-    employers): a prepared statement's generic plan tests ``= ANY($1)`` by comparing each row
-    with every value in turn, 25 ms per 500-posting batch against 2,300 employers."""
+    with a hash or an index probe per value. For tables the planner may choose to scan (the
+    employers, small next to the postings): a prepared statement's generic plan tests ``= ANY($1)``
+    by comparing each row with every value in turn, 25 ms per 500-posting batch against 2,300
+    employers."""
     vals = list(values)
     if is_sqlite(session):
         each = func.json_each(bindparam(None, orjson.dumps(vals).decode()))

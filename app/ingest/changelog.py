@@ -85,8 +85,8 @@ def last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     which every change writes together with the change (call with the job rows locked: it is
     final). One primary-key probe per job; reading the latest change itself needed
     ``max(seq) ... GROUP BY job_id``, whose plan on PostgreSQL read the whole change log once per
-    batch when the store grew faster than ANALYZE ran, and lost the scope of jobs whose changes
-    were pruned."""
+    batch when the store grew faster than ANALYZE ran, and knew nothing of a closed job whose
+    changes pruning had compacted away."""
     out: dict[str, str | None] = {}
     for i in range(0, len(ids), _CHUNK):
         rows = session.execute(select(DOCS.c.job_id, DOCS.c.scope)
