@@ -123,8 +123,8 @@ def timed(hub: Hub, key: str, items: list[dict], args: argparse.Namespace) -> fl
 
     Until session 7 each tenth was pushed on its own (clients started, run dry and joined ten
     times per round): every tenth then began with both clients preparing and nobody storing,
-    and ended with one client alone, which cost ~10% of a 20,000-posting round (with 500-posting
-    batches a tenth is only four of them)."""
+    and ended with one client alone (with 500-posting batches a tenth is only four of them): on
+    SQLite, same code, the old way measured 15-40% less in two pairs (bench/RESULTS.md, session 7)."""
     tenth = max(len(items) // 10, args.batch)
     bodies = encode(items, args.batch)  # before the clock, as a partner's machine does it
     marks: list[tuple[float, int, float]] = []  # (seconds since start, postings answered, server RSS MB)

@@ -108,8 +108,13 @@ _NEWLINE_RE = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
 SHORT_TEXT = 64
 
 
+def _characters(s: str) -> str:
+    """Half-width, simplified, without control characters: what both modes of ``clean_text`` do first."""
+    return to_simplified(to_halfwidth(_JUNK.sub("", s)))
+
+
 def _clean_line(s: str) -> str:
-    return " ".join(to_simplified(to_halfwidth(_JUNK.sub("", s))).split())
+    return " ".join(_characters(s).split())
 
 
 _clean_short_line = lru_cache(maxsize=32768)(_clean_line)
@@ -127,7 +132,7 @@ def clean_text(s: str, *, multiline: bool = False) -> str:
         return ""
     if not multiline:
         return _clean_short_line(s) if len(s) <= SHORT_TEXT else _clean_line(s)
-    s = to_simplified(to_halfwidth(_JUNK.sub("", s)))
+    s = _characters(s)
     out: list[str] = []
     blank = False
     for raw in _NEWLINE_RE.sub("\n", s.replace("\r\n", "\n")).split("\n"):
