@@ -34,8 +34,8 @@ _STALE = text(
     "AND n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0) ORDER BY relname")
 ANALYZE_LOCK = 24367  # advisory lock id: one process analyses at a time
 MERGE_LOCK = 24368  # advisory lock id: one process merges the search index's pending lists at a time
-# The GIN indexes of search_docs (migration 0003); migration 0009 gives each a 16 MB pending list.
-GIN_INDEXES = ("ix_search_docs_head_tsv", "ix_search_docs_full_tsv", "ix_search_docs_shard")
+# The GIN indexes of search_docs (migrations 0003 and 0012), each with a 16 MB pending list (0009).
+GIN_INDEXES = ("ix_search_docs_head_tsv", "ix_search_docs_full_tsv", "ix_search_docs_sample")
 
 
 def analyze_stale(db: Database) -> list[str]:

@@ -22,7 +22,10 @@ from .plan import Plan, tsquery
 WALK_ROWS = 4000  # the most rows a walk for one page may test
 SAMPLE_WALK_ROWS = 8000  # ... and a walk for a count or the facets' sample
 WALK_ROW_COST = 10  # testing one row on a walk costs about ten GIN posting entries
-SHARDS = 8  # hub_search_shard (migration 0003) tags each open job's head lexemes with docid & 7
+# ix_search_docs_sample (migration 0012) indexes head_tsv of the open jobs in one eighth of the
+# docids; a query reaches it only by stating its predicate, verbatim.
+SHARDS = 8
+SAMPLE = "docid >= 0 AND (docid & 7) = 0"
 FACET_COLUMNS = "industry, education, job_type, employer_type, regions"
 # One round trip each; set_config(..., true) lasts to the end of the (read) transaction at
 # most, and the larger work_mem (which keeps bitmaps exact) may stay until then.
@@ -82,9 +85,9 @@ class PostgresEngine:
             self.session.execute(_BITMAP_DONE)
 
     def _fetch(self, plan: Plan, tier: str, rng: Range, limit: int, columns: str, ordered: bool,
-               max_walk: int, shard: bool = False) -> list[Any]:
+               max_walk: int, sample: bool = False) -> list[Any]:
         """Up to ``limit`` matching rows of one docid range (newest first if ``ordered``), by
-        whichever of walk, shard or GIN the statistics make cheapest. A walk or a shard that
+        whichever of walk, sample or GIN the statistics make cheapest. A walk or a sample that
         comes back short hands over to the next; GIN is exact and always the last."""
         column = "head_tsv" if tier == "head" or not plan.terms else "full_tsv"
         args: dict[str, Any] = {"limit": limit}
@@ -101,21 +104,21 @@ class PostgresEngine:
         costs = {"gin": rarest * docs * lists + (share * kept if ordered else limit) * WALK_ROW_COST}
         if expected <= max_walk:
             costs["walk"] = expected * WALK_ROW_COST
-        # hub_search_shard(head_tsv) holds title, employer and filter lexemes: its matches are
-        # some of the plan's matches, so it can only say "at least ``limit``" (all a count needs).
-        head_share = estimate(self.session, plan, "head_tsv")[0] if shard else 0.0
-        if head_share * kept >= SHARDS * limit / 2 and not any(t.endswith("*") for t in plan.terms):
-            costs["shard"] = rarest * docs * lists / SHARDS + limit * WALK_ROW_COST
+        # The sample holds title, employer and filter lexemes of an eighth of the open jobs: its
+        # matches are some of the plan's matches, so it can only say "at least ``limit``" (all a
+        # count needs).
+        head_share = estimate(self.session, plan, "head_tsv")[0] if sample else 0.0
+        if head_share * kept >= SHARDS * limit / 2:
+            costs["sample"] = rarest * docs * lists / SHARDS + limit * WALK_ROW_COST
         for way in sorted(costs, key=costs.__getitem__):
             if way == "walk":
                 args["budget"] = int(min(max_walk, max(500, 3 * expected)))
                 rows = self._run(f"SELECT {columns} FROM (SELECT * FROM search_docs WHERE {where} "
                                  f"ORDER BY docid DESC LIMIT :budget) s WHERE {cond} LIMIT :limit", args)
-            elif way == "shard":
-                args["s"] = tsquery(plan, shard=0)
-                sharded = cond.replace(f"{column} @@ CAST(:a AS tsquery)",
-                                       "hub_search_shard(head_tsv, docid) @@ CAST(:s AS tsquery)")
-                rows = self._gin(f"SELECT {columns} FROM search_docs WHERE {sharded} AND {where} LIMIT :limit", args)
+            elif way == "sample":
+                args["s"] = tsquery(plan)
+                sampled = cond.replace(f"{column} @@ CAST(:a AS tsquery)", f"head_tsv @@ CAST(:s AS tsquery) AND {SAMPLE}")
+                rows = self._gin(f"SELECT {columns} FROM search_docs WHERE {sampled} AND {where} LIMIT :limit", args)
             else:
                 order = "ORDER BY docid DESC" if ordered else ""
                 return self._gin(f"SELECT {columns} FROM search_docs WHERE {cond} AND {where} {order} LIMIT :limit",
@@ -137,7 +140,7 @@ class PostgresEngine:
 
     def count(self, plan: Plan, cap: int) -> int:
         """How many jobs match, counting no further than ``cap``."""
-        total = sum(len(self._fetch(plan, "all", rng, cap, "1", False, SAMPLE_WALK_ROWS, shard=rng[2] == 0))
+        total = sum(len(self._fetch(plan, "all", rng, cap, "1", False, SAMPLE_WALK_ROWS, sample=rng[2] == 0))
                     for rng in docid_ranges(plan.status, plan.since, None))
         return min(total, cap)
 
@@ -145,5 +148,5 @@ class PostgresEngine:
         """Facet values of up to ``cap`` matches (all of them when fewer match)."""
         rows = [r for rng in docid_ranges(plan.status, plan.since, None)
                 for r in self._fetch(plan, "all", rng, cap, FACET_COLUMNS, False, SAMPLE_WALK_ROWS,
-                                     shard=rng[2] == 0)]
+                                     sample=rng[2] == 0)]
         return rows[:cap]

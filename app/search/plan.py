@@ -72,13 +72,10 @@ def fts_expr(plan: Plan, head_only: bool = False, body_only: bool = False) -> st
     return expr
 
 
-def tsquery(plan: Plan, text_only: bool = False, shard: int | None = None) -> str:
-    """The PostgreSQL tsquery text (lexemes quoted, for ``CAST(:q AS tsquery)``); "" for none.
-    ``shard``: the lexemes of that shard of ``hub_search_shard`` ("工程#0"; no prefixes there)."""
+def tsquery(plan: Plan, text_only: bool = False) -> str:
+    """The PostgreSQL tsquery text (lexemes quoted, for ``CAST(:q AS tsquery)``); "" for none."""
 
     def tok(t: str) -> str:
-        if shard is not None:
-            return f"'{t}#{shard}'"
         return f"'{t[:-1]}':*" if t.endswith("*") else f"'{t}'"
 
     parts = [tok(t) for t in plan.terms]

@@ -11,10 +11,10 @@ from sqlalchemy import create_engine
 from app.db import normalise_url
 from app.models import Base
 
-# Made by raw SQL in migrations 0003/0009, on purpose outside the models: SQLite's FTS5 tables
+# Made by raw SQL in migrations 0003/0009/0012, on purpose outside the models: SQLite's FTS5 tables
 # and PostgreSQL's GIN indexes of search lexemes.
 RAW_SQL = {"search_fts", "search_fts_idx", "search_fts_data", "search_fts_config", "search_fts_docsize",
-           "ix_search_docs_full_tsv", "ix_search_docs_head_tsv", "ix_search_docs_shard"}
+           "ix_search_docs_full_tsv", "ix_search_docs_head_tsv", "ix_search_docs_sample"}
 
 
 def _ours(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
