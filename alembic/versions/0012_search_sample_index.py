@@ -8,8 +8,8 @@ the GIN entries each new job adds and ~9 µs of function calls, on the road in.
 
 Now the sample is a partial index of ``head_tsv`` over the open jobs of shard 0
 (``docid >= 0 AND (docid & 7) = 0``): the same posting lists the engine read, an eighth of
-the entries to keep up, and no function (in process, 10,000 new postings after 30,000: the
-PostgreSQL side of the road 0.40-0.45 -> 0.36-0.39 ms per posting; bench/RESULTS.md).
+the entries to keep up, and no function: PostgreSQL's CPU per posting pushed through the API with
+100,000 stored fell from 0.48-0.60 to 0.37-0.46 ms (bench/RESULTS.md, session 8).
 
 Revision ID: 0012
 Revises: 0011
