@@ -36,6 +36,7 @@ from sqlalchemy import text
 from app.db import Database
 from app.housekeeping import analyze_stale, merge_search_pending
 from app.ingest.pipeline import PartnerRef, prepare, store_batch
+from app.runtime import tune_gc
 
 
 def push(db: Database, ref: PartnerRef, items: list[dict], batch: int,
@@ -128,12 +129,14 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     ap.add_argument("--sort", choices=["cumulative", "tottime"], default="cumulative")
+    ap.add_argument("--dump", metavar="FILE", help="with --profile: also save the profile (pstats) to FILE")
     ap.add_argument("--store-only", action="store_true",
                     help="profile only the write transactions (the part SQLite runs one at a time)")
     ap.add_argument("--statements", action="store_true", help="print time spent per SQL statement")
     ap.add_argument("--merge-every", type=int, default=0, help="merge GIN pending lists after every N batches")
     ap.add_argument("--server-cost", action="store_true", help="CPU and WAL per posting (PostgreSQL)")
     args = ap.parse_args()
+    tune_gc()  # as the API processes do
     if args.server_cost and args.backend != "postgres":
         ap.error("--server-cost is for --backend postgres")
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,6 +171,8 @@ def main() -> None:
                 print(f"{secs:8.3f}s {calls:6d}x  {sql}")
         if prof:
             pstats.Stats(prof).sort_stats(args.sort).print_stats(args.profile)
+            if args.dump:
+                prof.dump_stats(args.dump)
         db.dispose()
 
 

@@ -40,6 +40,11 @@ class SearchDoc(Base):
     # all of them plus the description's. full_tsv is kept out of line so walks stay narrow.
     head_tsv: Mapped[str | None] = mapped_column(TsVector)
     full_tsv: Mapped[str | None] = mapped_column(TsVector)
+    # PostgreSQL only (NULL on SQLite, which keeps the texts themselves in ``search_texts``): a
+    # 64-bit hash of the texts the tsvectors were made from, so a recomputed job whose indexed
+    # texts and filter values are unchanged keeps its row. NULL (rows from before migration 0013):
+    # rewritten on the job's next change.
+    text_digest: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SearchText(Base):

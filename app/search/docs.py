@@ -7,6 +7,7 @@ tokeniser never makes a token with ``_`` in it, so a query cannot hit them by ac
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -69,6 +70,12 @@ class Doc:
             texts = fts_text(self.head_tokens(known), self.body_tokens(known))
         filters = " ".join(self.filter_tokens())
         return f"{texts} {filters}" if texts else filters
+
+    def text_digest(self) -> int:
+        """A signed 64-bit hash of the texts the tokens are made from (PostgreSQL's stand-in for
+        comparing them: it keeps tsvectors, not texts)."""
+        raw = hashlib.blake2b(f"{self.head_text}\x00{self.body_text}".encode(), digest_size=8).digest()
+        return int.from_bytes(raw, "big", signed=True)
 
     def filter_tokens(self) -> list[str]:
         return filter_tokens(self.employer_id, self.industry, self.education, self.job_type,

@@ -2,9 +2,11 @@
 
 ``index_jobs(session, job_ids)`` runs inside the writer's transaction after jobs are
 recomputed, so the index changes exactly when the jobs do. A job keeps its key while
-its freshness holds (its docid's sign follows open/closed). SQLite rewrites the
+its freshness holds (its docid's sign follows open/closed). A row is rewritten only
+when something indexed changed: SQLite compares the stored texts and rewrites the
 contentless FTS5 row (deleting it by naming its old tokens, made again from the
-stored texts); PostgreSQL rewrites the row with its tsvectors.
+stored texts); PostgreSQL compares a digest of the texts and rewrites the row with
+its tsvectors.
 
 A change to how tokens are made (``tokens``, ``docs``) needs ``rebuild`` afterwards:
 SQLite could no longer name the old tokens of a row it deletes.
@@ -46,11 +48,12 @@ _TEXTS_DELETE = text("DELETE FROM search_texts WHERE docid IN :ids").bindparams(
 _PG_TYPES = {"job_id": "text", "status": "text", "employer_id": "text", "industry": "text", "education": "text",
              "job_type": "text", "employer_type": "text", "regions": "text", "salary": "integer"}
 _PG_INSERT = (
-    f"INSERT INTO search_docs (docid, {_COLS}, head_tsv, full_tsv) SELECT r.docid, "
+    f"INSERT INTO search_docs (docid, {_COLS}, text_digest, head_tsv, full_tsv) SELECT r.docid, "
     + ", ".join(f"r.{c}" for c in DOC_COLUMNS)
-    + ", array_to_tsvector(string_to_array(r.head, ' ')), array_to_tsvector(string_to_array(r.\"full\", ' ')) "
+    + ", r.digest, array_to_tsvector(string_to_array(r.head, ' ')), "
+    "array_to_tsvector(string_to_array(r.\"full\", ' ')) "
     "FROM json_to_recordset(CAST(:rows AS json)) AS r(docid bigint, "
-    + ", ".join(f"{c} {_PG_TYPES[c]}" for c in DOC_COLUMNS) + ", head text, \"full\" text)")
+    + ", ".join(f"{c} {_PG_TYPES[c]}" for c in DOC_COLUMNS) + ", digest bigint, head text, \"full\" text)")
 _DELETE = text("DELETE FROM search_docs WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
@@ -117,18 +120,23 @@ def _stored(session: Session, ids: list[str], sqlite: bool) -> dict[str, dict[st
         sql = (f"SELECT d.docid, {', '.join('d.' + c for c in DOC_COLUMNS)}, t.head_text, t.body_text "
                "FROM search_docs d LEFT JOIN search_texts t ON t.docid = d.docid WHERE d.job_id IN :ids")
     else:
-        sql = f"SELECT docid, {_COLS} FROM search_docs WHERE job_id IN :ids"
+        sql = f"SELECT docid, {_COLS}, text_digest FROM search_docs WHERE job_id IN :ids"
     stmt = text(sql).bindparams(bindparam("ids", expanding=True))
     return {r["job_id"]: dict(r) for r in session.execute(stmt, {"ids": ids}).mappings()}
 
 
 def _differs(row: dict[str, Any], doc: Doc | None) -> bool:
-    """A stored row needs rewriting when its job is gone or anything indexed changed.
-    PostgreSQL keeps no texts to compare, so there a row present is always rewritten."""
-    if doc is None or row.get("head_text") is None:
+    """A stored row needs rewriting when its job is gone or anything indexed changed. SQLite
+    compares the stored texts, PostgreSQL their digest (a row without one is rewritten)."""
+    if doc is None:
         return True
-    return (any(row[c] != getattr(doc, c) for c in DOC_COLUMNS) or row["head_text"] != doc.head_text
-            or row["body_text"] != doc.body_text or doc_key(row["docid"]) >> 31 != doc.fresh)
+    if "head_text" in row:
+        same_texts = row["head_text"] is not None and (row["head_text"], row["body_text"]) == (
+            doc.head_text, doc.body_text)
+    else:
+        same_texts = row["text_digest"] is not None and row["text_digest"] == doc.text_digest()
+    return (not same_texts or any(row[c] != getattr(doc, c) for c in DOC_COLUMNS)
+            or doc_key(row["docid"]) >> 31 != doc.fresh)
 
 
 def _as_doc(row: dict[str, Any]) -> Doc:
@@ -173,7 +181,8 @@ def _fts_row(docid: int, d: Doc) -> dict[str, Any]:
 def _pg_row(docid: int, d: Doc, known: KnownTokens | None = None) -> dict[str, Any]:
     head = d.head_tokens(known)
     tags = d.filter_tokens()
-    return _row(docid, d, head=" ".join(head + tags), full=" ".join(head + d.body_tokens(known) + tags))
+    return _row(docid, d, digest=d.text_digest(), head=" ".join(head + tags),
+                full=" ".join(head + d.body_tokens(known) + tags))
 
 
 def rebuild(bind: Connection) -> int:

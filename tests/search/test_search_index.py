@@ -188,3 +188,41 @@ def test_index_written_on_the_road_equals_a_rebuild_for_real_postings(db: Databa
     with db.engine.begin() as conn:
         assert rebuild(conn) == len(postings)
     assert _index_contents(db) == before
+
+
+def _row_version(db: Database, job_id: str) -> tuple[Any, ...]:
+    """Something that changes whenever the job's index row is written: PostgreSQL's ``xmin`` and
+    ``text_digest``; on SQLite the docid and the FTS5 table's stored segments (a rewrite deletes
+    the row's tokens and adds them again, which writes new segment data)."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            return tuple(conn.execute(text(
+                "SELECT (SELECT docid FROM search_docs WHERE job_id = :j), count(*), sum(length(block)) "
+                "FROM search_fts_data"), {"j": job_id}).one())
+        return tuple(conn.execute(text("SELECT xmin::text, text_digest FROM search_docs WHERE job_id = :j"),
+                                  {"j": job_id}).one())
+
+
+def test_a_cross_post_that_changes_nothing_indexed_leaves_the_row_alone(
+        db: Database, client: TestClient, make_partner: Any, search: Search) -> None:
+    from tests.conftest import push as push_as
+
+    _, uni = make_partner("university")
+    _, agency = make_partner("recruiter")
+    job_id = push_as(client, uni, UNIVERSITY)[0]["job_id"]
+    before = _row_version(db, job_id)
+    # The agency's copy joins the job; the university's posting still supplies every field.
+    assert push_as(client, agency, {**UNIVERSITY, "external_id": "AG-1"})[0]["job_id"] == job_id
+    assert len(search(q="嵌入式软件")["items"][0]["sources"]) == 2
+    assert _row_version(db, job_id) == before
+    if IS_PG:
+        assert before[1] is not None
+        # A row from before the digest (migration 0013) is rewritten, with one, on the next change.
+        with db.write() as session:
+            session.execute(text("UPDATE search_docs SET text_digest = NULL WHERE job_id = :j"), {"j": job_id})
+        push_as(client, agency, {**UNIVERSITY, "external_id": "AG-1", "headcount": 3})
+        assert _row_version(db, job_id)[1] == before[1]
+    # A change to what is indexed rewrites it.
+    push_as(client, uni, {**UNIVERSITY, "description": UNIVERSITY["description"] + "熟悉实时操作系统。"})
+    assert _row_version(db, job_id) != before
+    assert search(q="实时操作系统")["total"] == 1
