@@ -19,18 +19,20 @@ from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.orm import Session
 
 from app.db import among, is_sqlite
 from app.ingest.canonical import Written
-from app.models import Employer, Job
+from app.models import Employer, Job, SearchDoc, SearchText
 from app.services.known import employers as known_employers
 from app.writebehind import execute_later
 
 from .docs import Doc, KnownTokens, doc_key, job_doc, make_docid
 
 JOBS = Job.__table__
+DOCS = SearchDoc.__table__
+TEXTS = SearchText.__table__
 EMPLOYERS = Employer.__table__
 DOC_COLUMNS = ("job_id", "status", "employer_id", "industry", "education", "job_type", "employer_type",
                "regions", "salary")
@@ -42,7 +44,6 @@ _FTS_DELETE = text("INSERT INTO search_fts (search_fts, rowid, tokens) VALUES ('
 _COLS = ", ".join(DOC_COLUMNS)
 _SQLITE_INSERT = f"INSERT INTO search_docs (docid, {_COLS}) VALUES (?, {', '.join('?' * len(DOC_COLUMNS))})"
 _TEXTS_INSERT = "INSERT INTO search_texts (docid, head_text, body_text) VALUES (?, ?, ?)"
-_TEXTS_DELETE = text("DELETE FROM search_texts WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
 # Tokens travel as one space-joined string (none holds a space): far cheaper to send than arrays.
 # One statement per chunk: the rows travel as one JSON array (see app.bulk).
 _PG_TYPES = {"job_id": "text", "status": "text", "employer_id": "text", "industry": "text", "education": "text",
@@ -54,7 +55,6 @@ _PG_INSERT = (
     "array_to_tsvector(string_to_array(r.\"full\", ' ')) "
     "FROM json_to_recordset(CAST(:rows AS json)) AS r(docid bigint, "
     + ", ".join(f"{c} {_PG_TYPES[c]}" for c in DOC_COLUMNS) + ", digest bigint, head text, \"full\" text)")
-_DELETE = text("DELETE FROM search_docs WHERE docid IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
 def index_jobs(session: Session, job_ids: list[str], written: Written | None = None) -> None:
@@ -72,10 +72,11 @@ def index_jobs(session: Session, job_ids: list[str], written: Written | None = N
         if not stale and not fresh:
             continue
         if stale:
+            gone = [row["docid"] for row in stale]
             if sqlite:
                 session.execute(_FTS_DELETE, [_fts_row(row["docid"], _as_doc(row)) for row in stale])
-                session.execute(_TEXTS_DELETE, {"ids": [row["docid"] for row in stale]})
-            session.execute(_DELETE, {"ids": [row["docid"] for row in stale]})
+                session.execute(delete(TEXTS).where(among(session, TEXTS.c.docid, gone)))
+            session.execute(delete(DOCS).where(among(session, DOCS.c.docid, gone)))
         docids = _docids(session, fresh, old, sqlite)
         if not fresh:
             continue
@@ -116,13 +117,13 @@ def load_docs(session: Session, job_ids: Iterable[str],
 def _stored(session: Session, ids: list[str], sqlite: bool) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
+    cols = [DOCS.c.docid, *(DOCS.c[c] for c in DOC_COLUMNS)]
     if sqlite:
-        sql = (f"SELECT d.docid, {', '.join('d.' + c for c in DOC_COLUMNS)}, t.head_text, t.body_text "
-               "FROM search_docs d LEFT JOIN search_texts t ON t.docid = d.docid WHERE d.job_id IN :ids")
+        stmt = select(*cols, TEXTS.c.head_text, TEXTS.c.body_text).outerjoin(TEXTS, TEXTS.c.docid == DOCS.c.docid)
     else:
-        sql = f"SELECT docid, {_COLS}, text_digest FROM search_docs WHERE job_id IN :ids"
-    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
-    return {r["job_id"]: dict(r) for r in session.execute(stmt, {"ids": ids}).mappings()}
+        stmt = select(*cols, DOCS.c.text_digest)
+    stmt = stmt.where(among(session, DOCS.c.job_id, ids))
+    return {r["job_id"]: dict(r) for r in session.execute(stmt).mappings()}
 
 
 def _differs(row: dict[str, Any], doc: Doc | None) -> bool:
