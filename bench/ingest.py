@@ -94,10 +94,11 @@ def push_all(hub: Hub, key: str, bodies: list[bytes], clients: int,
 
 def run(hub: Hub, args: argparse.Namespace) -> None:
     key = hub.partner("recruiter")
-    if args.prefill:
+    if args.prefill:  # through the API as well, with the same figures per tenth (the store growing)
+        print(f"prefill: {args.prefill} postings")
         t0 = time.perf_counter()
-        push_all(hub, key, encode(list(postings(args.prefill, prefix="P")), args.batch), args.clients)
-        print(f"prefill: {args.prefill} postings in {time.perf_counter() - t0:.1f}s")
+        timed(hub, key, list(postings(args.prefill, prefix="P")), args)
+        print(f"prefill: {args.prefill} postings in {time.perf_counter() - t0:.1f}s (encoding included)")
     print(f"backend={args.backend} count={args.count} batch={args.batch} clients={args.clients} "
           f"workers={args.workers} prefill={args.prefill} timed={args.timed} rounds={args.rounds}")
     print(cpu_reference())
