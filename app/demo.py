@@ -38,7 +38,8 @@ def load_demo(data_dir: str | None = None) -> dict[str, Any]:
             lines = [ln for ln in (folder / spec["file"]).read_text(encoding="utf-8").split("\n") if ln.strip()]
             counts: dict[str, int] = {}
             for i in range(0, len(lines), 500):
-                prepared = [prepare(json.loads(line), spec["region_code"]) for line in lines[i:i + 500]]
+                prepared = [prepare(json.loads(line), spec["region_code"], fts=db.sqlite)
+                            for line in lines[i:i + 500]]
                 with db.write() as session:
                     for outcome in store_batch(session, ref, prepared):
                         counts[outcome.status] = counts.get(outcome.status, 0) + 1

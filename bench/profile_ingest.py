@@ -47,7 +47,7 @@ def push(db: Database, ref: PartnerRef, items: list[dict], batch: int,
         if merge_every and n % merge_every == 0:
             merge_search_pending(db)
         t0 = time.perf_counter()
-        prepared = [prepare(item) for item in items[i:i + batch]]
+        prepared = [prepare(item, fts=db.sqlite) for item in items[i:i + batch]]
         t1 = time.perf_counter()
         if prof:
             prof.enable()

@@ -91,7 +91,7 @@ async def push_batch(request: Request, partner: PartnerDep, db: DbDep, settings:
     ref = PartnerRef(partner.id, partner.kind, partner.name)
 
     def work() -> tuple[int, Any]:
-        prepared = [prepare(item, partner.region_code) for item in items]
+        prepared = [prepare(item, partner.region_code, fts=db.sqlite) for item in items]
         return run_idempotent(
             db, partner.id, idempotency_key, request_hash("POST", request.url.path, raw),
             settings.idempotency_ttl_hours,

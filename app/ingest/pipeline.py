@@ -71,10 +71,11 @@ def parse(raw: Any) -> PostingIn:
     return PostingIn.model_validate(raw)
 
 
-def prepare(raw: Any, region_hint: str | None = None) -> NormalPosting | Outcome:
+def prepare(raw: Any, region_hint: str | None = None, *, fts: bool = True) -> NormalPosting | Outcome:
     """Parse and normalise one posting, or the rejection that names each bad field.
 
-    ``region_hint`` is the partner's region code, used to settle ambiguous place names."""
+    ``region_hint`` is the partner's region code, used to settle ambiguous place names; ``fts``:
+    also make SQLite's FTS column text (the store's database is SQLite; PostgreSQL never uses it)."""
     external_id = raw.get("external_id") if isinstance(raw, dict) else None
     external_id = external_id if isinstance(external_id, str) else None
     try:
@@ -86,7 +87,7 @@ def prepare(raw: Any, region_hint: str | None = None) -> NormalPosting | Outcome
     else:
         # Made here, outside the write transaction (and in parallel across API processes), so
         # the serialised store only looks them up.
-        item.tokens = posting_tokens(item.data)
+        item.tokens = posting_tokens(item.data, fts=fts)
         item.signature = posting_signature(item.data)
         prime(item.signature)
         item.posting_id = new_id()

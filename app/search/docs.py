@@ -105,8 +105,9 @@ class KnownTokens:
         return out
 
 
-def posting_tokens(data: dict[str, Any]) -> KnownTokens:
-    """The tokens a job indexed from this posting document (``app.ingest.normalise``) needs."""
+def posting_tokens(data: dict[str, Any], *, fts: bool = True) -> KnownTokens:
+    """The tokens a job indexed from this posting document (``app.ingest.normalise``) needs;
+    ``fts``: with SQLite's FTS column text (``Doc.fts_tokens`` makes it anyway where missing)."""
     known = KnownTokens()
     title, name = data["title"], data["employer"]["name"]
     head = head_of(title, name)
@@ -115,7 +116,8 @@ def posting_tokens(data: dict[str, Any]) -> KnownTokens:
     body_tokens = text_tokens(body) if body else []
     if body:
         known.body[body] = body_tokens
-    known.fts[(head, body)] = fts_text(head_tokens, body_tokens)
+    if fts:
+        known.fts[(head, body)] = fts_text(head_tokens, body_tokens)
     return known
 
 

@@ -114,7 +114,7 @@ class _Page:
         if isinstance(external_id, str) and external_id in self.seen_ids:
             self.rejections.append((index, external_id, "external_id: listed twice in this feed"))
             return
-        prepared = prepare(data, self.spec.region_code)
+        prepared = prepare(data, self.spec.region_code, fts=self.db.sqlite)
         if isinstance(prepared, NormalPosting):
             if prepared.external_id in self.seen_ids:
                 self.rejections.append((index, prepared.external_id, "external_id: listed twice in this feed"))

@@ -32,9 +32,9 @@ def test_overlapping_pushes_in_one_process_close_one_connection(
     both_in = threading.Barrier(2, timeout=20)
     real_prepare = postings_api.prepare
 
-    def gated(item: Any, region: str | None) -> Any:
+    def gated(item: Any, region: str | None, **kwargs: Any) -> Any:
         both_in.wait()  # each request holds here until the other has arrived too
-        return real_prepare(item, region)
+        return real_prepare(item, region, **kwargs)
 
     monkeypatch.setattr(postings_api, "prepare", gated)
 

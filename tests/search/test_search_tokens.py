@@ -102,3 +102,8 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
         assert doc.fts_tokens(item.tokens) == doc.fts_tokens() == reference(doc)
         assert doc.head_tokens(item.tokens) == doc.head_tokens()
         assert doc.body_tokens(item.tokens) == doc.body_tokens()
+        # For PostgreSQL, prepare leaves out SQLite's FTS column text (nothing there reads it) and
+        # makes the same tokens otherwise.
+        bare = prepare(item.raw, fts=False)
+        assert isinstance(bare, NormalPosting) and bare.tokens is not None
+        assert bare.tokens.fts == {} and (bare.tokens.head, bare.tokens.body) == (item.tokens.head, item.tokens.body)
