@@ -92,6 +92,9 @@ def _is_union_tag(item: Any) -> bool:
 def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     """``("body", "postings", 3, "title")`` → ``postings[3].title``."""
     parts: list[str] = []
+    if len(loc) >= 2 and loc[0] in ("query", "path", "header", "cookie"):
+        parts.append(str(loc[1]))  # a parameter's own name, even one that looks like a union tag
+        loc = loc[2:]
     for item in loc:
         if item in ("body", "query", "path", "header") and not parts:
             continue

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import orjson
 import pydantic
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response, StreamingResponse
 
 from app.db import Database
@@ -23,7 +23,7 @@ from app.export import csv as csv_export
 from app.export.feeds import atom, rss
 from app.export.jsonld import job_posting
 from app.normalize import region_by_code
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, SafeStr, problem_responses
 from app.search.service import SearchParams, search_jobs
 from app.services.jobs import get_job
 
@@ -34,7 +34,7 @@ Many = Annotated[list[str] | None, Query()]
 CSV_PAGE = 100
 
 
-def search_filters(q: Annotated[str | None, Query(max_length=200)] = None, region: Many = None,
+def search_filters(q: Annotated[SafeStr | None, Query(max_length=200)] = None, region: Many = None,
                    industry: Many = None, education: Many = None, job_type: Many = None,
                    employer_type: Many = None, salary_min: Annotated[int | None, Query(ge=0)] = None,
                    posted_since: date | None = None,
@@ -128,7 +128,7 @@ def get_csv(request: Request, filters: Filters, db: DbDep, settings: SettingsDep
 @router.get("/{job_id}/jsonld", response_class=Response, responses={
     200: {"content": {"application/ld+json": {}}, "description": "schema.org JobPosting"},
     **problem_responses(404, 422)}, summary="One job as schema.org JobPosting JSON-LD")
-def get_jsonld(request: Request, job_id: Annotated[str, Path(max_length=64)], db: DbDep) -> Response:
+def get_jsonld(request: Request, job_id: IdPath, db: DbDep) -> Response:
     with db.read() as session:
         doc = get_job(session, job_id)
     if doc is None:

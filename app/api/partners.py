@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.cursor import decode_cursor, encode_cursor
 from app.errors import NotFound
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, problem_responses
 from app.schemas.partner import ApiKeyCreated, PartnerCreated, PartnerIn, PartnerList, PartnerOut
 from app.services.partners import create_partner, get_partner, issue_key, list_partners, revoke_keys
 
@@ -43,7 +43,7 @@ def get_partners(_: AdminDep, db: DbDep, settings: SettingsDep,
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerOut, responses=ERRORS, summary="One partner (admin)")
-def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
+def get_one_partner(partner_id: IdPath, _: AdminDep, db: DbDep) -> dict[str, object]:
     with db.read() as session:
         partner = get_partner(session, partner_id)
         if partner is None:
@@ -53,7 +53,7 @@ def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object
 
 @router.post("/partners/{partner_id}/keys", status_code=201, response_model=ApiKeyCreated,
              responses=ERRORS, summary="Issue another API key (admin), e.g. to rotate keys")
-def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
+def post_key(partner_id: IdPath, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
     with db.write() as session:
         if get_partner(session, partner_id) is None:
             raise NotFound("no such partner")
@@ -63,7 +63,7 @@ def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep) -> 
 
 @router.delete("/partners/{partner_id}/keys", status_code=204, responses=ERRORS,
                summary="Revoke every API key of a partner (admin)")
-def delete_keys(partner_id: str, _: AdminDep, db: DbDep) -> Response:
+def delete_keys(partner_id: IdPath, _: AdminDep, db: DbDep) -> Response:
     with db.write() as session:
         if get_partner(session, partner_id) is None:
             raise NotFound("no such partner")
