@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,41 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     # The change log keeps every change this long, then only the latest per job (0: forever).
     changes_retention_days: int = 30
+    # Where students and partners reach the hub (scheme://host[:port][/prefix]): the base of every
+    # absolute link (feeds, JSON-LD, job pages). Never the request's Host header, which anyone can
+    # set. Unset: http://HUB_HOST:HUB_PORT (development); required in production.
+    public_url: str | None = None
+    # Host headers the hub answers (comma list; "*.example.cn" matches subdomains; "*": any). Others
+    # get a 400 problem. Links never depend on it; this keeps a misrouted or forged Host out.
+    trusted_hosts: str = "*"
+    # `hub serve` believes X-Forwarded-For/-Proto only from these proxy addresses (comma list, "*": any).
+    forwarded_allow_ips: str = "127.0.0.1"
+    # /metrics: "token" (Bearer HUB_METRICS_TOKEN, or the admin token when that is unset), "public"
+    # (anyone; only behind a proxy that hides it), or "off" (not served by the API: use HUB_METRICS_PORT).
+    metrics_access: Literal["token", "public", "off"] = "token"
+    metrics_token: str | None = None
+    # `hub serve` also serves /metrics on its own listener on this port (0: none), bound to
+    # HUB_METRICS_HOST (loopback by default), for a scraper that may not reach the API's port.
+    metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def trusted_host_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]
+
+    @model_validator(mode="after")
+    def _check_public_url(self) -> "Settings":
+        if self.public_url is not None:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                raise ValueError("HUB_PUBLIC_URL must be an absolute http(s) URL without query or fragment")
+        elif self.env == "production":
+            raise ValueError("HUB_PUBLIC_URL must be set in production (the base of every absolute link)")
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":

@@ -28,6 +28,7 @@ from app.api import (
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import install_error_handlers
+from app.hosts import TrustedHostMiddleware
 from app.housekeeping import block_merger, search_merger, sweeper, wal_checkpointer
 from app.jsonutil import ORJSONResponse
 from app.observability import RequestContextMiddleware
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(TrustedHostMiddleware, patterns=settings.trusted_host_list())
     install_error_handlers(app)
     for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup, sources,
                    fairs, visits, cases, reports):

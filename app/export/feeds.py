@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any
 from html import escape as html_escape
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .jsonld import INDUSTRY

@@ -87,14 +87,14 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/jobs/{job_id}")
-def job_page(job_id: SafeStr, request: Request, db: DbDep) -> Response:
+def job_page(job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     job, start = None, time.perf_counter()
     if len(job_id) <= 64 and job_id.isascii() and job_id.isalnum():
         with db.read() as session:
             job = get_job(session, job_id)
     if job is None:
         return error_page(404, "职位不存在", "这个职位不存在，或已被发布方删除。可以回到搜索页看看其他职位。")
-    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, str(request.url.replace(query=""))))
+    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, f"{settings.base_url}/jobs/{job['id']}"))
 
 
 @router.get("/employers/{employer_id}")
