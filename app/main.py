@@ -32,7 +32,7 @@ from app.hosts import TrustedHostMiddleware
 from app.housekeeping import block_merger, search_merger, sweeper, wal_checkpointer
 from app.jsonutil import ORJSONResponse
 from app.observability import RequestContextMiddleware
-from app.openapi import install_openapi
+from app.openapi import install_openapi, operation_id
 from app.runtime import tune_gc
 
 
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                 app.state.db.dispose()
 
     app = FastAPI(title="Hub 24365", version="1.0.0", lifespan=lifespan,
-                  default_response_class=ORJSONResponse,
+                  default_response_class=ORJSONResponse, generate_unique_id_function=operation_id,
                   description="The national job-sharing hub for college graduates (24365).")
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)

@@ -81,9 +81,7 @@ class Problem(BaseModel):
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` entries for error codes, all problem+json."""
-    return {
-        code: {"model": Problem, "content": {"application/problem+json": {}},
-               "description": "Problem details"}
-        for code in codes
-    }
+    """OpenAPI ``responses`` entries for error codes, all problem+json (``app.openapi`` fills in
+    the ``Problem`` schema and a description, and adds the codes every operation of a kind has)."""
+    return {code: {"description": "Problem details", "content": {"application/problem+json": {}}}
+            for code in codes}
