@@ -1,5 +1,6 @@
 """The served OpenAPI: stable operationIds, every error as one ``Problem`` under
-``application/problem+json``, and the schemas of bodies routers parse themselves.
+``application/problem+json``, the schemas of bodies routers parse themselves, and the links from
+creating operations to those that take their ids (``app.openapi_links``).
 
 Fuzzers and generated clients lean on it: a client's method names are the operationIds (the
 endpoint functions' names, so renaming one is a visible API change), and a fuzzer checks every
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from app.openapi_links import add_links
 from app.schemas.common import FieldError, Problem
 from app.schemas.posting import PostingBatchIn, PostingIn
 
@@ -91,6 +93,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         components.pop(unused, None)
     document_errors(schema)
     check_operation_ids(schema)
+    add_links(schema)
     return schema
 
 
