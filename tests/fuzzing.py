@@ -14,10 +14,12 @@ fuzzer's own bodies are refused. A replayed scenario therefore meets the same st
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import schemathesis
 from schemathesis.config._phases import InferenceConfig
 from schemathesis.generation.stateful.state_machine import StepOutput
 from sqlalchemy import inspect
@@ -25,6 +27,20 @@ from sqlalchemy import inspect
 from app.db import Database
 from app.search import facets
 from tests.conftest import ADMIN, auth, make_posting
+
+# What must never reach a caller: Python tracebacks and source paths, SQL and driver messages.
+INTERNALS = re.compile(r"Traceback|File \"|\.py\b|/work/|/usr/|site-packages|\bSELECT\b|\bINSERT INTO\b|"
+                       r"\bUPDATE \w+ SET\b|\bDELETE FROM\b|psycopg|sqlalchemy|sqlite3|IntegrityError|"
+                       r"DataError|OperationalError|KeyError|IndexError|TypeError|AttributeError", re.I)
+
+
+@schemathesis.check
+def no_internals_in_errors(ctx: Any, response: Any, case: Any) -> bool | None:
+    """An error body holds no traceback, source path or SQL."""
+    if response.status_code >= 400 and (found := INTERNALS.search(response.text or "")):
+        raise AssertionError(f"error body gives away internals ({found.group(0)!r}): {response.text[:300]}")
+    return None
+
 
 ADMIN_ONLY = {"post_partner", "get_partners", "get_one_partner", "post_key", "delete_keys",
               "explain_posting", "split_posting", "merge_job", "get_employer"}

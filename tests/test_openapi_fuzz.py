@@ -28,9 +28,10 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from tests.conftest import ADMIN, auth, make_posting
-from tests.fuzzing import stateful_machine
+from tests.fuzzing import no_internals_in_errors, stateful_machine
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          no_internals_in_errors]
 FUZZ = hypothesis.settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 # No shrinking: a scenario changes the database, so a shrunk replay would not meet the same state.
 STATEFUL = hypothesis.settings(max_examples=25, stateful_step_count=10, deadline=None, derandomize=True,
