@@ -14,8 +14,11 @@ fuzzer's own bodies are refused. A replayed scenario therefore meets the same st
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +43,33 @@ def no_internals_in_errors(ctx: Any, response: Any, case: Any) -> bool | None:
     if response.status_code >= 400 and (found := INTERNALS.search(response.text or "")):
         raise AssertionError(f"error body gives away internals ({found.group(0)!r}): {response.text[:300]}")
     return None
+
+
+CALLS: Counter[tuple[str, str, int]] = Counter()  # (role, operationId, status) → calls, for bench/fuzz.py
+_ROLE = ["-"]
+
+
+@contextmanager
+def role(name: str) -> Iterator[None]:
+    """Calls checked inside are counted under this role (``record_call``)."""
+    _ROLE.append(name)
+    try:
+        yield
+    finally:
+        _ROLE.pop()
+
+
+@schemathesis.check
+def record_call(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Not a check: counts each answer by role, operation and status for bench/fuzz.py's figures."""
+    CALLS[(_ROLE[-1], case.operation.definition.raw.get("operationId", case.operation.label),
+           response.status_code)] += 1
+    return None
+
+
+def write_report(path: str) -> None:
+    with open(path, "w") as out:
+        json.dump([[r, op, status, n] for (r, op, status), n in sorted(CALLS.items())], out)
 
 
 ADMIN_ONLY = {"post_partner", "get_partners", "get_one_partner", "post_key", "delete_keys",

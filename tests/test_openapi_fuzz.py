@@ -10,6 +10,8 @@ few here (the suite runs twice in CI); ``bench/fuzz.py`` runs the same machine w
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import hypothesis
@@ -28,15 +30,32 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from tests.conftest import ADMIN, auth, make_posting
-from tests.fuzzing import no_internals_in_errors, stateful_machine
+from tests.fuzzing import no_internals_in_errors, record_call, role, stateful_machine, write_report
+
+# The suite's bounds; bench/fuzz.py raises them (HUB_FUZZ_*) and collects what was called (HUB_FUZZ_REPORT).
+EXAMPLES = int(os.environ.get("HUB_FUZZ_EXAMPLES", "5"))
+SCENARIOS = int(os.environ.get("HUB_FUZZ_SCENARIOS", "25"))
+STEPS = int(os.environ.get("HUB_FUZZ_STEPS", "10"))
+DERANDOMIZE = os.environ.get("HUB_FUZZ_RANDOM", "") != "1"
+REPORT = os.environ.get("HUB_FUZZ_REPORT")
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          no_internals_in_errors]
-FUZZ = hypothesis.settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+          no_internals_in_errors] + ([record_call] if REPORT else [])
+FUZZ = hypothesis.settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,
+                           suppress_health_check=list(HealthCheck))
 # No shrinking: a scenario changes the database, so a shrunk replay would not meet the same state.
-STATEFUL = hypothesis.settings(max_examples=25, stateful_step_count=10, deadline=None, derandomize=True,
-                               database=None, phases=[Phase.explicit, Phase.generate],
+STATEFUL = hypothesis.settings(max_examples=SCENARIOS, stateful_step_count=STEPS, deadline=None,
+                               derandomize=DERANDOMIZE, database=None, phases=[Phase.explicit, Phase.generate],
                                suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report() -> Iterator[None]:
+    """With HUB_FUZZ_REPORT: every call's (role, operationId, status), written when the module ends."""
+    yield
+    if REPORT:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        write_report(f"{REPORT}.{worker}.json")
 
 
 @pytest.fixture
@@ -58,19 +77,22 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @FUZZ
 def test_anonymous_callers_never_get_a_server_error(case: Any) -> None:
-    case.call_and_validate(checks=CHECKS)
+    with role("anonymous"):
+        case.call_and_validate(checks=CHECKS)
 
 
 @schema.parametrize()
 @FUZZ
 def test_partners_never_get_a_server_error(case: Any, partner_headers: dict[str, str]) -> None:
-    case.call_and_validate(headers=partner_headers, checks=CHECKS)
+    with role("partner"):
+        case.call_and_validate(headers=partner_headers, checks=CHECKS)
 
 
 @schema.parametrize()
 @FUZZ
 def test_admins_never_get_a_server_error(case: Any) -> None:
-    case.call_and_validate(headers=ADMIN, checks=CHECKS)
+    with role("admin"):
+        case.call_and_validate(headers=ADMIN, checks=CHECKS)
 
 
 @pytest.fixture
@@ -82,7 +104,8 @@ def private_app(settings: Settings, db: Database) -> Any:
 def test_a_stateful_run_following_links_as_two_partners_and_the_admin(private_app: Any, db: Database) -> None:
     with TestClient(private_app):  # the app's lifespan runs around the machine
         machine = stateful_machine(schemathesis.openapi.from_asgi("/openapi.json", private_app), db, CHECKS)
-        machine.run(settings=STATEFUL)
+        with role("stateful"):
+            machine.run(settings=STATEFUL)
     # The run reached past the 404s: operations that need an id from an earlier answer answered 2xx.
     by_id = {op for op in machine.succeeded if op.startswith(("get_one_", "get_case", "get_source", "get_webhook",
                                                                "get_posting", "patch_", "delete_", "post_cancel"))}
