@@ -133,7 +133,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=60000")
         # 32 MB of page cache (the default is 2 MB): the road in writes to several indexes
         # keyed by hashes (job blocks, search), whose pages are all over a large file.
-        cur.execute(f"PRAGMA cache_size=-{os.environ.get('XCACHE', '32768')}")
+        cur.execute("PRAGMA cache_size=-32768")
         # The API processes copy the write-ahead log into the database file every second, beside
         # the writers (app.housekeeping.checkpoint_wal); a writer's own commit does it only past
         # this many pages (64 MB at 4 KB pages; SQLite's default is 1,000), e.g. in a process
