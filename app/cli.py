@@ -59,16 +59,23 @@ def _search_rebuild(args: argparse.Namespace) -> int:
 
 def _partner_create(args: argparse.Namespace) -> int:
     from app.db import Database
+    from app.errors import HubError
     from app.schemas.partner import PartnerIn
     from app.services.partners import create_partner
+    from app.services.roles import check_partner_region
 
     settings = get_settings()
     body = PartnerIn(name=args.name, kind=args.kind, region_code=args.region)
+    try:
+        region = check_partner_region(body.kind, body.region_code)
+    except HubError as exc:
+        print(f"hub: {exc.detail} {exc.errors}", file=sys.stderr)
+        return 2
     db = Database(settings.database_url, pool_size=1)
     try:
         with db.write() as session:
             partner, key = create_partner(session, name=body.name, kind=body.kind,
-                                          region_code=body.region_code, secret=settings.secret_key)
+                                          region_code=region, secret=settings.secret_key)
             out = {"id": partner.id, "name": partner.name, "kind": partner.kind,
                    "region_code": partner.region_code, "api_key": key}
     finally:

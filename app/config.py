@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER = "change-me"
@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     # The change log keeps every change this long, then only the latest per job (0: forever).
     changes_retention_days: int = 30
+    # The campaign's daily report (Beijing time, "HH:MM"): a reporting day ends, and the worker
+    # snapshots every province's figures, at ``report_snapshot_at``; a submission after
+    # ``report_cutoff`` of its day is accepted and marked late.
+    report_snapshot_at: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    report_cutoff: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # Hardship case files are erased this many days after the end of the graduate's year (0: never).
+    case_retention_days: int = Field(default=365, ge=0)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":

@@ -18,9 +18,11 @@ from app.api import (
     fairs,
     jobs,
     ops,
+    oversight,
     partners,
     postings,
     reports,
+    rules,
     sources,
     visits,
     webhooks,
@@ -63,7 +65,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup, sources,
-                   fairs, visits, cases, reports):
+                   fairs, visits, cases, reports, rules, oversight):
         app.include_router(module.router)
     web.install(app)
     install_openapi(app)

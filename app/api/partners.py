@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.cursor import decode_cursor, encode_cursor
 from app.errors import NotFound
 from app.schemas.common import problem_responses
-from app.schemas.partner import ApiKeyCreated, PartnerCreated, PartnerIn, PartnerList, PartnerOut
-from app.services.partners import create_partner, get_partner, issue_key, list_partners, revoke_keys
+from app.schemas.partner import (
+    ApiKeyCreated,
+    PartnerCreated,
+    PartnerIn,
+    PartnerKind,
+    PartnerList,
+    PartnerListed,
+    PartnerOut,
+    PartnerPatch,
+)
+from app.services.linkup import link_status, status_of
+from app.services.partners import (
+    create_partner,
+    get_partner,
+    issue_key,
+    list_partners,
+    revoke_keys,
+    update_partner,
+)
+from app.services.roles import check_partner_region
 
+from .campaign_deps import province_param
 from .deps import AdminDep, DbDep, PartnerDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["partners"])
@@ -25,30 +44,55 @@ def _out(p: object) -> dict[str, object]:
 @router.post("/partners", status_code=201, response_model=PartnerCreated, responses=ERRORS,
              summary="Register a partner (admin); the API key is shown once")
 def post_partner(body: PartnerIn, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
+    region = check_partner_region(body.kind, body.region_code)
     with db.write() as session:
         partner, key = create_partner(session, name=body.name, kind=body.kind,
-                                      region_code=body.region_code, secret=settings.secret_key)
+                                      region_code=region, secret=settings.secret_key)
         return {**_out(partner), "api_key": key}
 
 
-@router.get("/partners", response_model=PartnerList, responses=ERRORS, summary="List partners (admin)")
-def get_partners(_: AdminDep, db: DbDep, settings: SettingsDep,
+@router.get("/partners", response_model=PartnerList, responses=ERRORS,
+            summary="List partners (admin), each with its link-up status; filter who has not linked up yet")
+def get_partners(request: Request, _: AdminDep, db: DbDep, settings: SettingsDep,
                  cursor: Annotated[str | None, Query(max_length=2000)] = None,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, object]:
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                 kind: PartnerKind | None = None,
+                 province: Annotated[str | None, Query(max_length=12, description="A province code")] = None,
+                 linked: Annotated[bool | None, Query(description="Has shared a posting or synced a feed")] = None,
+                 ) -> dict[str, object]:
+    code = province_param(request, province)
     after = decode_cursor(cursor, settings.secret_key) if cursor else None
     with db.read() as session:
-        rows = list_partners(session, after=str(after) if after else None, limit=limit + 1)
+        rows = list_partners(session, after=str(after) if after else None, limit=limit + 1, kind=kind,
+                             province=code, linked=linked)
+        links = link_status(session, [p.id for p in rows[:limit]])
     nxt = encode_cursor(rows[limit - 1].id, settings.secret_key) if len(rows) > limit else None
-    return {"items": [_out(p) for p in rows[:limit]], "next_cursor": nxt}
+    return {"items": [{**_out(p), "link": status_of(links, p.id)} for p in rows[:limit]], "next_cursor": nxt}
 
 
-@router.get("/partners/{partner_id}", response_model=PartnerOut, responses=ERRORS, summary="One partner (admin)")
+@router.get("/partners/{partner_id}", response_model=PartnerListed, responses=ERRORS,
+            summary="One partner (admin), with its link-up status")
 def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
     with db.read() as session:
         partner = get_partner(session, partner_id)
         if partner is None:
             raise NotFound("no such partner")
-        return _out(partner)
+        return {**_out(partner), "link": status_of(link_status(session, [partner.id]), partner.id)}
+
+
+@router.patch("/partners/{partner_id}", response_model=PartnerListed, responses=ERRORS,
+              summary="Correct a partner's name or region (admin)")
+def patch_partner(partner_id: str, body: PartnerPatch, _: AdminDep, db: DbDep) -> dict[str, object]:
+    with db.write() as session:
+        partner = get_partner(session, partner_id)
+        if partner is None:
+            raise NotFound("no such partner")
+        changes = body.model_dump(exclude_unset=True)
+        if "region_code" in changes:
+            changes["region_code"] = check_partner_region(partner.kind, changes["region_code"])
+        update_partner(partner, changes)
+        session.flush()
+        return {**_out(partner), "link": status_of(link_status(session, [partner.id]), partner.id)}
 
 
 @router.post("/partners/{partner_id}/keys", status_code=201, response_model=ApiKeyCreated,

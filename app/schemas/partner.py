@@ -16,6 +16,13 @@ class PartnerIn(StrictModel):
     region_code: Annotated[SafeStr, Field(pattern=r"^\d{6}$")] | None = None
 
 
+class PartnerPatch(StrictModel):
+    """Admin corrections: the name, or the region (a university's records then count in its new province)."""
+
+    name: Annotated[NonBlank, Field(max_length=200)] | None = None
+    region_code: Annotated[SafeStr, Field(pattern=r"^\d{6}$")] | None = None
+
+
 class PartnerOut(StrictModel):
     id: str
     name: str
@@ -34,6 +41,22 @@ class ApiKeyCreated(StrictModel):
     api_key: str
 
 
+class LinkStatus(StrictModel):
+    """Has the partner linked up with the hub (建立链接), and is it still sharing?"""
+
+    linked: bool = Field(description="Has shared a posting (pushed or from a feed) or synced a feed")
+    first_posting_at: datetime | None
+    last_posting_at: datetime | None
+    open_postings: int
+    sources: int
+    failing_sources: int
+    last_sync_at: datetime | None = Field(description="Last successful feed sync")
+
+
+class PartnerListed(PartnerOut):
+    link: LinkStatus
+
+
 class PartnerList(StrictModel):
-    items: list[PartnerOut]
+    items: list[PartnerListed]
     next_cursor: str | None

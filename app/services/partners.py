@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.models import ApiKey, Partner, utcnow
+from app.models import ApiKey, Partner, Posting, Source, utcnow
 from app.security import generate_api_key, hash_api_key
 
 
@@ -47,8 +47,26 @@ def get_partner(session: Session, partner_id: str) -> Partner | None:
     return session.get(Partner, partner_id)
 
 
-def list_partners(session: Session, *, after: str | None, limit: int) -> list[Partner]:
+def list_partners(session: Session, *, after: str | None, limit: int, kind: str | None = None,
+                  province: str | None = None, linked: bool | None = None) -> list[Partner]:
+    """Partners by id; of a kind, in a province (GB/T 2260 codes share the province's two digits),
+    linked up or not (a posting received, or a feed synced)."""
     stmt = select(Partner).order_by(Partner.id).limit(limit)
     if after:
         stmt = stmt.where(Partner.id > after)
+    if kind:
+        stmt = stmt.where(Partner.kind == kind)
+    if province:
+        stmt = stmt.where(Partner.region_code.like(province[:2] + "%"))
+    if linked is not None:
+        has = exists().where(Posting.partner_id == Partner.id) | exists().where(
+            Source.partner_id == Partner.id, Source.last_success_at.is_not(None))
+        stmt = stmt.where(has if linked else ~has)
     return list(session.execute(stmt).scalars())
+
+
+def update_partner(partner: Partner, changes: dict[str, object]) -> Partner:
+    for key in ("name", "region_code"):
+        if key in changes and changes[key] is not None:
+            setattr(partner, key, changes[key])
+    return partner
