@@ -1,4 +1,4 @@
-"""The ``hub`` command: serve, migrate, partner create, demo, worker, sync."""
+"""The ``hub`` command: serve, migrate, partner create, demo, worker, sync, report."""
 
 from __future__ import annotations
 
@@ -97,8 +97,11 @@ def _demo(args: argparse.Namespace) -> int:
              f"  API docs (OpenAPI):    {base}/docs", f"  Jobs API:              {base}/api/v1/jobs",
              f"  Health / metrics:      {base}/healthz  {base}/metrics", "", "Demo partners (keys are new on each start):"]
     for p in summary["partners"]:
-        lines.append(f"  {p['name']} ({p['kind']}): {p['api_key']}  {p['postings']}")
+        lines.append(f"  {p['name']} ({p['kind']}): {p['api_key']}  {p['postings'] or ''}".rstrip())
     lines += [f"  Admin token: {settings.admin_token}", "",
+              "The campaign (docs/campaign.md): with the ministry's key, " + base + "/api/v1/oversight/provinces",
+              "  and " + base + "/api/v1/reports/provinces; with 广东's key, " + base
+              + "/api/v1/oversight/universities?format=xlsx", "",
               "Try: curl -H 'Authorization: Bearer <key>' " + base + "/api/v1/me", ""]
     lines += _demo_feeds(settings, args.data)
     print("\n".join(lines), flush=True)
@@ -141,6 +144,28 @@ def _sync(args: argparse.Namespace) -> int:
     return sync_once(get_settings(), args.source_id)
 
 
+def _report_daily(args: argparse.Namespace) -> int:
+    from app.report_commands import report_daily
+
+    return report_daily(get_settings(), day=args.date, first=args.first, last=args.last, province=args.province,
+                        fmt=args.format, output=args.output)
+
+
+def _report_snapshot(args: argparse.Namespace) -> int:
+    from app.report_commands import report_snapshot
+
+    return report_snapshot(get_settings(), args.date)
+
+
+def _day(text: str) -> object:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hub", description="Hub 24365")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = search.add_parser("rebuild", help="index every job again (one transaction; prints the count)")
     rebuild.add_argument("--keep", action="store_true", help="update rows in place instead of dropping the index")
     rebuild.set_defaults(func=_search_rebuild)
+    report = sub.add_parser("report", help="the campaign's daily report").add_subparsers(dest="action", required=True)
+    daily = report.add_parser("daily", help="all 31 provinces for a day or a range: status and figures")
+    daily.add_argument("--date", type=_day, help="a Beijing day (default today)")
+    daily.add_argument("--from", dest="first", type=_day, help="first day of a range (with --to; at most 92 days)")
+    daily.add_argument("--to", dest="last", type=_day, help="last day of a range (inclusive)")
+    daily.add_argument("--province", help="one province's row (a province code)")
+    daily.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    daily.add_argument("--output", help="write to this file (needed for xlsx)")
+    daily.set_defaults(func=_report_daily)
+    snapshot = report.add_parser("snapshot", help="take (or retake) a day's 17:00 snapshot of every province now")
+    snapshot.add_argument("--date", type=_day, help="a Beijing day (default today)")
+    snapshot.set_defaults(func=_report_snapshot)
     sync = sub.add_parser("sync", help="sync one source now, with a progress bar; prints the run")
     sync.add_argument("source_id")
     sync.set_defaults(func=_sync)

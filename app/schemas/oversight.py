@@ -87,8 +87,8 @@ class UniversityRow(StrictModel):
     open_postings: int
     sources: int
     failing_sources: int
-    behind: float = Field(description="The largest share still missing of any rule that applies (0 on target, "
-                          "1 nothing done)")
+    behind: float = Field(description="The mean share still missing of the rules that apply: distinct employers, "
+                          "new employers (if flagged), uncovered open cases (0 all on target, 1 nothing done)")
 
 
 class UniversityTable(StrictModel):

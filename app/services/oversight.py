@@ -1,7 +1,7 @@
 """Oversight tables: one row per university of a province, or one per province of the nation.
 
 Counts only: case figures are open / covered / uncovered, never a case. Each row says how far
-it is behind (``behind``: the largest share still missing of any rule that applies to it) so a
+it is behind (``behind``: the mean share still missing of the rules that apply to it) so a
 province or the ministry sorts the laggards to the top. The rows are plain dicts with the
 columns of ``UNIVERSITY_COLUMNS`` / ``PROVINCE_COLUMNS``, rendered as JSON, CSV, xlsx or a page.
 """
@@ -93,7 +93,7 @@ def university_rows(session: Session, partners: list[Partner], now: datetime, *,
             "new_employers_remaining": max(new.value - v["new_employers"], 0) if new.applies else None,
             "visits": v["visits"], "jobs_promised": v["jobs_promised"], "sme_employers": v["sme_employers"],
             "case_pushes_required": r["case_pushes"].value, **c, "fairs_held": fairs.get(p.id, 0),
-            **{k: link[k] for k in LINK}, "behind": round(max(shortfalls), 4),
+            **{k: link[k] for k in LINK}, "behind": round(sum(shortfalls) / len(shortfalls), 4),
         })
     return rows
 
