@@ -60,7 +60,7 @@ def _combine(rule: str, levels: dict[str, int | None]) -> Applied:
         v = levels.get(level)
         if v is not None and (v > value or level == "national"):
             value, source = v, level
-    return Applied(rule, value, source, levels)
+    return Applied(rule, value, source, {level: levels.get(level) for level in RULE_LEVELS})
 
 
 def flags(session: Session, university_ids: Iterable[str]) -> dict[str, bool]:
