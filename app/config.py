@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # ``report_cutoff`` of its day is accepted and marked late.
     report_snapshot_at: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     report_cutoff: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # Seconds between the worker's provisional snapshots of today so far (0: none; the ministry's
+    # table then computes today from the records on each read).
+    report_provisional_s: float = 600.0
     # Hardship case files are erased this many days after the end of the graduate's year (0: never).
     case_retention_days: int = Field(default=365, ge=0)
 

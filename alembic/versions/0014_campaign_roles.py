@@ -77,25 +77,31 @@ def _visits_and_employers() -> None:
         batch_op.alter_column("new_employer", server_default=None)
         batch_op.alter_column("new_employer_suggested", server_default=None)
         batch_op.alter_column("updated_at", existing_type=UTC, nullable=False)
-    with op.batch_alter_table("employers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("size_class", sa.String(length=8), nullable=True))
+    # employers and cases are referenced by other tables: SQLite cannot copy them into a new table
+    # (batch mode) while foreign keys are on, so their columns are added and dropped in place
+    # (SQLite 3.35+), with server defaults where NOT NULL needs one (kept on SQLite, which cannot
+    # drop a default in place; nothing relies on them).
+    op.add_column("employers", sa.Column("size_class", sa.String(length=8), nullable=True))
+
+
+def _drop_default(table: str, column: str, type_: object) -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column(table, column, existing_type=type_, server_default=None)
 
 
 def _cases() -> None:
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("plan_text", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("plan_goals", JSON, nullable=True))
-        batch_op.add_column(sa.Column("graduation_year", sa.Integer(), nullable=True))
+    op.add_column("cases", sa.Column("plan_text", sa.Text(), nullable=True))
+    op.add_column("cases", sa.Column("plan_goals", JSON, nullable=False, server_default="[]"))
+    op.add_column("cases", sa.Column("graduation_year", sa.Integer(), nullable=False, server_default="2000"))
     conn = op.get_bind()
     cases = sa.table("cases", sa.column("id", sa.String), sa.column("created_at", UTC),
-                     sa.column("plan_goals", JSON), sa.column("graduation_year", sa.Integer))
+                     sa.column("graduation_year", sa.Integer))
     for case_id, created in conn.execute(sa.select(cases.c.id, cases.c.created_at)).all():
         conn.execute(cases.update().where(cases.c.id == case_id).values(
-            plan_goals=[], graduation_year=created.astimezone(BEIJING).year))
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.alter_column("plan_goals", existing_type=JSON, nullable=False)
-        batch_op.alter_column("graduation_year", existing_type=sa.Integer(), nullable=False)
-        batch_op.drop_column("region_keys")
+            graduation_year=created.astimezone(BEIJING).year))
+    _drop_default("cases", "plan_goals", JSON)
+    _drop_default("cases", "graduation_year", sa.Integer())
+    op.drop_column("cases", "region_keys")
     op.create_table(
         "case_records",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -202,8 +208,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_case_records_case_id_occurred_on")
     op.drop_table("case_records")
 
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("region_keys", sa.String(length=64), nullable=False, server_default=" "))
+    op.add_column("cases", sa.Column("region_keys", sa.String(length=64), nullable=False, server_default=" "))
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT c.id, p.region_code FROM cases c JOIN partners p ON p.id = c.partner_id "
                                 "WHERE p.region_code IS NOT NULL")).all()
@@ -211,14 +216,10 @@ def downgrade() -> None:
         codes = ancestors(code)
         keys = " " + " ".join(codes) + " " if codes else " "
         conn.execute(sa.text("UPDATE cases SET region_keys = :k WHERE id = :i"), {"k": keys, "i": case_id})
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.alter_column("region_keys", server_default=None)
-        batch_op.drop_column("graduation_year")
-        batch_op.drop_column("plan_goals")
-        batch_op.drop_column("plan_text")
-
-    with op.batch_alter_table("employers", schema=None) as batch_op:
-        batch_op.drop_column("size_class")
+    _drop_default("cases", "region_keys", sa.String(length=64))
+    for column in ("graduation_year", "plan_goals", "plan_text"):
+        op.drop_column("cases", column)
+    op.drop_column("employers", "size_class")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_column("updated_at")
         batch_op.drop_column("employer_size")

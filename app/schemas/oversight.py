@@ -167,7 +167,9 @@ class ProvinceReport(StrictModel):
     days_missing: int
     versions: int
     last_submitted_at: datetime | None
-    figures_source: Literal["snapshot", "live", "mixed"]
+    figures_source: Literal["snapshot", "provisional", "live", "mixed"] = Field(
+        description="snapshot: the 17:00 snapshots; provisional: today's so far (refreshed by the worker); "
+        "live: computed from the records now; mixed: more than one")
     postings_received: int
     new_jobs: int
     jobs_closed: int

@@ -71,7 +71,7 @@ def submit(session: Session, province: str, day: date, narrative: str, highlight
     check_range(day, day, now, to_field="date")
     snap = snapshots(session, day, day, province).get((province, day))
     if snap is not None:
-        figures, as_of = dict(snap.figures), snap.taken_at
+        figures, as_of = dict(snap[0]), snap[1]
     else:
         figures, as_of = _live(session, clock, day, day, now)[province], now
     for _ in range(5):  # two submissions at once: the loser takes the next version
@@ -139,13 +139,22 @@ def national_table(session: Session, first: date, last: date, clock: ReportClock
     live = {span: _live(session, clock, span[0], span[1], now)
             for span in _spans([d for d in days if d not in snapped_days])}
     versions: dict[tuple[str, date], list[tuple[bool, datetime]]] = {}
-    latest: dict[tuple[str, date], ReportSubmission] = {}
-    stmt = select(ReportSubmission).where(ReportSubmission.day >= first, ReportSubmission.day <= last)
+    where = [ReportSubmission.day >= first, ReportSubmission.day <= last]
     if province:
-        stmt = stmt.where(ReportSubmission.province_code == province)
-    for s in session.execute(stmt.order_by(ReportSubmission.version)).scalars():
-        versions.setdefault((s.province_code, s.day), []).append((s.late, s.submitted_at))
-        latest[(s.province_code, s.day)] = s
+        where.append(ReportSubmission.province_code == province)
+    for code, day, late, at in session.execute(select(
+            ReportSubmission.province_code, ReportSubmission.day, ReportSubmission.late, ReportSubmission.submitted_at)
+            .where(*where).order_by(ReportSubmission.version)):
+        versions.setdefault((code, day), []).append((late, at))
+    latest: dict[str, tuple[str, list[str]]] = {}  # one day: each province's latest words
+    if first == last:
+        newest = select(ReportSubmission.province_code, func.max(ReportSubmission.version).label("v")) \
+            .where(*where).group_by(ReportSubmission.province_code).subquery()
+        for code, narrative, highlights in session.execute(select(
+                ReportSubmission.province_code, ReportSubmission.narrative, ReportSubmission.highlights).join(
+                newest, (newest.c.province_code == ReportSubmission.province_code)
+                & (newest.c.v == ReportSubmission.version)).where(*where)):
+            latest[code] = (narrative, list(highlights or []))
     rows = []
     for code, name in provinces():
         if province is not None and code != province:
@@ -156,20 +165,20 @@ def national_table(session: Session, first: date, last: date, clock: ReportClock
             snap = snaps.get((code, d))
             if snap is not None:
                 for key in FLOWS:
-                    figures[key] += int(snap.figures.get(key, 0))
-                sources.add("snapshot")
+                    figures[key] += int(snap[0].get(key, 0))
+                sources.add("provisional" if snap[2] == "provisional" else "snapshot")
         for span, by_province in live.items():
             for key in FLOWS:
                 figures[key] += by_province[code][key]
             sources.add("live")
         last_snap = snaps.get((code, last))
-        stocks = last_snap.figures if last_snap is not None else next(
+        stocks = last_snap[0] if last_snap is not None else next(
             v[code] for span, v in live.items() if span[1] == last)
         figures.update({key: int(stocks.get(key, 0)) for key in STOCKS})
         statuses = [day_status(versions.get((code, d), []), d, clock, now) for d in days]
         all_versions = [v for d in days for v in versions.get((code, d), [])]
         worst = next((s for s in ("missing", "late", "pending") if s in statuses), "on_time")
-        single = latest.get((code, last)) if first == last else None
+        words = latest.get(code)
         rows.append({
             "province_code": code, "province_name": name, "from": first.isoformat(), "to": last.isoformat(),
             "days": len(days), "status": statuses[0] if len(days) == 1 else worst,
@@ -179,8 +188,8 @@ def national_table(session: Session, first: date, last: date, clock: ReportClock
             "last_submitted_at": iso(max((at for _, at in all_versions), default=None)),
             "figures_source": "mixed" if len(sources) > 1 else (sources.pop() if sources else "live"),
             **figures,
-            "narrative": single.narrative if single else None,
-            "highlights": list(single.highlights or []) if single else [],
+            "narrative": words[0] if words else None,
+            "highlights": words[1] if words else [],
         })
     totals = {key: sum(r[key] for r in rows) for key in FIGURES}
     window = (clock.window(first)[0], min(clock.window(last)[1], now))

@@ -6,6 +6,8 @@ sums them. ``take_snapshot`` is idempotent (one row per province and day; a reru
 ``run_due_snapshots`` is the worker's monitor: for each day whose end has passed (the last week,
 to catch up after a stop) and that has no finished run, it claims the day with a lease in
 ``report_runs`` (row lock, SKIP LOCKED on PostgreSQL), so several workers never both run it.
+Before 17:00 the monitor also keeps a provisional snapshot of today so far (``refresh_provisional``,
+every ``HUB_REPORT_PROVISIONAL_S``), which the final one replaces.
 """
 
 from __future__ import annotations
@@ -58,11 +60,14 @@ def take_snapshot(session: Session, day: date, clock: ReportClock, now: datetime
 
 
 def snapshots(session: Session, first: date, last: date, province: str | None = None
-              ) -> dict[tuple[str, date], ReportSnapshot]:
-    stmt = select(ReportSnapshot).where(ReportSnapshot.day >= first, ReportSnapshot.day <= last)
+              ) -> dict[tuple[str, date], tuple[dict[str, int], datetime, str]]:
+    """(province, day) → (figures, taken at, trigger), read as plain rows (thousands for a long range)."""
+    stmt = select(ReportSnapshot.province_code, ReportSnapshot.day, ReportSnapshot.figures,
+                  ReportSnapshot.taken_at, ReportSnapshot.trigger).where(ReportSnapshot.day >= first,
+                                                                         ReportSnapshot.day <= last)
     if province:
         stmt = stmt.where(ReportSnapshot.province_code == province)
-    return {(s.province_code, s.day): s for s in session.execute(stmt).scalars()}
+    return {(code, day): (figures, taken, trigger) for code, day, figures, taken, trigger in session.execute(stmt)}
 
 
 def due_days(now: datetime, clock: ReportClock) -> list[date]:
@@ -100,6 +105,30 @@ def run_day(db: Database, day: date, owner: str, clock: ReportClock, now: dateti
             s.execute(update(ReportRun).where(ReportRun.day == day, ReportRun.lease_owner == owner).values(
                 lease_until=None, lease_owner=None, error=f"{type(exc).__name__}: {exc}"[:500]))
         raise
+
+
+def refresh_provisional(db: Database, clock: ReportClock, owner: str, now: datetime, every_s: float,
+                        lease_s: float = 600.0) -> int:
+    """Before today's snapshot time, keep a provisional snapshot of today so far, at most ``every_s``
+    old, so the ministry's table of a range up to today reads rows instead of every record;
+    17:00's snapshot replaces it. Returns the provinces written (0: fresh enough, or not today)."""
+    day = today_in_beijing(now)
+    if every_s <= 0 or clock.window(day)[1] <= now:
+        return 0
+    with db.read() as s:
+        taken = s.execute(select(ReportSnapshot.taken_at).where(ReportSnapshot.day == day).limit(1)).scalar()
+    if taken is not None and (now - taken).total_seconds() < every_s:
+        return 0
+    if not claim_day(db, day, owner, now, lease_s):
+        return 0
+    try:
+        with db.write() as s:
+            n = take_snapshot(s, day, clock, now, trigger="provisional")
+    finally:
+        with db.write() as s:
+            s.execute(update(ReportRun).where(ReportRun.day == day, ReportRun.lease_owner == owner).values(
+                lease_until=None, lease_owner=None))
+    return n
 
 
 def run_due_snapshots(db: Database, clock: ReportClock, owner: str, now: datetime,

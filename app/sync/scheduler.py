@@ -132,11 +132,13 @@ class Worker:
             log.exception("webhook delivery failed")
 
     async def reports(self) -> None:
-        from app.services.report_snapshots import ReportClock, run_due_snapshots
+        from app.services.report_snapshots import ReportClock, refresh_provisional, run_due_snapshots
 
         clock = ReportClock(self.settings.report_snapshot_at, self.settings.report_cutoff)
         try:
             await asyncio.to_thread(run_due_snapshots, self.db, clock, worker_name(), utcnow())
+            await asyncio.to_thread(refresh_provisional, self.db, clock, worker_name(), utcnow(),
+                                    self.settings.report_provisional_s)
         except Exception:
             log.exception("report snapshot failed")
 

@@ -20,7 +20,12 @@ from sqlalchemy import func, select
 from app.models import ReportRun, ReportSnapshot
 from app.services.daily_reports import Submitter, submit
 from app.services.province_figures import FIGURES
-from app.services.report_snapshots import ReportClock, run_due_snapshots, take_snapshot
+from app.services.report_snapshots import (
+    ReportClock,
+    refresh_provisional,
+    run_due_snapshots,
+    take_snapshot,
+)
 from app.sync.scheduler import Worker, build_scheduler
 from tests.conftest import ADMIN, auth
 
@@ -229,3 +234,24 @@ def test_hub_report_daily_from_the_shell(client: Any, partner: Any, db: Any, set
     bad = hub("daily", "--from", "2026-01-01", "--to", "2026-12-31")
     assert bad.returncode == 2 and "92" in bad.stderr
     assert hub("daily", "--from", d1.isoformat()).returncode == 2
+
+
+def test_before_17_the_worker_keeps_a_provisional_snapshot_that_17_replaces(client: Any, partner: Any,
+                                                                            make_partner: Any, db: Any,
+                                                                            morning: datetime) -> None:
+    _, national = make_partner("national")
+    _visit(client, partner[1], morning - timedelta(hours=2))
+    assert refresh_provisional(db, CLOCK, "w1", morning, 600) == 31
+    assert refresh_provisional(db, CLOCK, "w2", morning + timedelta(minutes=5), 600) == 0  # fresh enough
+    assert refresh_provisional(db, CLOCK, "w2", morning, 0) == 0  # switched off
+    rows = {r["province_code"]: r for r in client.get("/api/v1/reports/provinces", headers=auth(national))
+            .json()["rows"]}
+    assert (rows["440000"]["figures_source"], rows["440000"]["visits"]) == ("provisional", 1)
+    _visit(client, partner[1], morning - timedelta(hours=1), "又一家")
+    assert refresh_provisional(db, CLOCK, "w2", morning + timedelta(minutes=11), 600) == 31
+    assert run_due_snapshots(db, CLOCK, "w3", at(today(), 17, 1))[-1]["day"] == today().isoformat()
+    with db.read() as s:
+        final = s.execute(select(ReportSnapshot).where(ReportSnapshot.province_code == "440000",
+                                                       ReportSnapshot.day == today())).scalar_one()
+    assert (final.trigger, final.figures["visits"]) == ("schedule", 2)
+    assert refresh_provisional(db, CLOCK, "w3", at(today(), 17, 30), 600) == 0  # today's report day has ended

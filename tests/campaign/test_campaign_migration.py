@@ -46,3 +46,28 @@ def test_0014_steps_back_and_up_again_keeping_targets_and_cases(client: Any, mak
     opened = datetime.fromisoformat(case["created_at"]).astimezone(timezone(timedelta(hours=8)))
     assert again["graduation_year"] == opened.year  # from the Beijing year the case was opened
     assert again["plan"] == {"text": None, "goals": []}
+
+
+def test_0014_steps_back_and_up_with_referenced_employers_and_cases(client: Any, make_partner: Any,
+                                                                     post_jobs: Any, db: Any, db_url: str) -> None:
+    """Employers (referenced by jobs and postings) and cases (by pushes and records) change in place:
+    a copy-and-swap of either would break their references (SQLite checks them at the swap)."""
+    from tests.campaign.helpers import job
+
+    _, uni = make_partner("university", region_code="440300")
+    ids = post_jobs(job("A", "会计", "440305", "甲公司"))
+    case = client.post("/api/v1/cases", json={"student_ref": "M-2", "category": "other"}, headers=auth(uni)).json()
+    client.post(f"/api/v1/cases/{case['id']}/pushes", json={"job_ids": [ids["A"]]}, headers=auth(uni))
+    client.post(f"/api/v1/cases/{case['id']}/records", json={"kind": "guidance", "occurred_on": "2026-01-05"},
+                headers=auth(uni))
+    db.dispose()
+    try:
+        downgrade(db_url, _previous())
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM case_pushes")).scalar_one() == 1
+    finally:
+        db.dispose()
+        upgrade(db_url)
+    db.dispose()
+    again = client.get(f"/api/v1/cases/{case['id']}", headers=auth(uni)).json()
+    assert (again["pushes"], again["records"]) == (1, 0)  # records are 0014's own table
