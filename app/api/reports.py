@@ -12,7 +12,13 @@ from app.errors import ValidationFailed, field_error
 from app.models import utcnow
 from app.schemas.campaign import DailyReport
 from app.schemas.common import problem_responses
-from app.schemas.oversight import NationalReport, SubmissionIn, SubmissionList, SubmissionOut
+from app.schemas.oversight import (
+    NationalReport,
+    SnapshotTaken,
+    SubmissionIn,
+    SubmissionList,
+    SubmissionOut,
+)
 from app.services.campaign import check_not_future, today_in_beijing
 from app.services.daily_reports import (
     TABLE_COLUMNS,
@@ -137,7 +143,7 @@ def get_provinces(request: Request, caller: CallerDep, db: DbDep, settings: Sett
     return table
 
 
-@router.post("/daily/snapshots", responses=problem_responses(401, 403, 422),
+@router.post("/daily/snapshots", response_model=SnapshotTaken, responses=problem_responses(401, 403, 422),
              summary="Take (or retake) a day's snapshot of every province now (admin)")
 def post_snapshot(_: AdminDep, db: DbDep, settings: SettingsDep, date: Day = None) -> dict[str, Any]:
     now = utcnow()

@@ -214,3 +214,8 @@ class NationalReport(StrictModel):
     totals: dict[str, int]
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class SnapshotTaken(StrictModel):
+    date: dt.date
+    provinces: int = Field(description="Provinces snapshotted (31)")

@@ -132,7 +132,11 @@ class Worker:
             log.exception("webhook delivery failed")
 
     async def reports(self) -> None:
-        from app.services.report_snapshots import ReportClock, refresh_provisional, run_due_snapshots
+        from app.services.report_snapshots import (
+            ReportClock,
+            refresh_provisional,
+            run_due_snapshots,
+        )
 
         clock = ReportClock(self.settings.report_snapshot_at, self.settings.report_cutoff)
         try:

@@ -98,3 +98,7 @@ def test_daily_report_needs_a_key_and_valid_parameters(client: Any, partner: Any
     bad = client.get("/api/v1/reports/daily", params={"date": "0001-01-01"}, headers=ADMIN)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "date"
     assert client.get("/api/v1/reports/daily", headers=auth(partner[1])).status_code == 200
+    repeated = client.get("/api/v1/reports/daily", params=[("region", "440000"), ("region", "110000")], headers=ADMIN)
+    assert repeated.status_code == 422 and repeated.json()["errors"][0]["field"] == "region"
+    future = client.get("/api/v1/reports/daily", params={"date": "2999-01-01"}, headers=ADMIN)
+    assert future.status_code == 422 and future.json()["errors"][0]["field"] == "date"
