@@ -9,10 +9,11 @@ employers visited, open cases and their coverage.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -59,29 +60,38 @@ def _add(out: Figures, province: str | None, figure: str, n: int = 1) -> None:
         out[province][figure] += n
 
 
-def _jobs(session: Session, out: Figures, start: datetime, end: datetime) -> None:
-    for (locations,) in session.execute(select(Job.locations).join(Posting, Posting.job_id == Job.id).where(
-            Posting.first_seen_at >= start, Posting.first_seen_at < end)):
-        for p in _provinces_of_locations(locations):
-            _add(out, p, "postings_received")
-    for (locations,) in session.execute(select(Job.locations).where(Job.first_seen_at >= start,
-                                                                    Job.first_seen_at < end)):
-        for p in _provinces_of_locations(locations):
-            _add(out, p, "new_jobs")
-    closed = select(Change.job_id, func.max(Change.scope)).where(
-        Change.op == "delete", Change.created_at >= start, Change.created_at < end).group_by(Change.job_id)
-    for _job, scope in session.execute(closed):
+def _by_locations(session: Session, out: Figures, stmt: Any, figure: str) -> None:
+    """Count ``stmt``'s rows (selecting a job's locations) per province: grouped by the locations'
+    text in the database, each distinct set parsed once."""
+    text = cast(Job.locations, String)
+    for locations, n in session.execute(stmt.with_only_columns(text, func.count()).group_by(text)):
+        for p in _provinces_of_locations(json.loads(locations) if locations else None):
+            _add(out, p, figure, int(n))
+
+
+def _by_scope(session: Session, out: Figures, stmt: Any, figure: str) -> None:
+    """Count ``stmt``'s rows (a scope and a count) per province, each distinct scope parsed once."""
+    for scope, n in session.execute(stmt):
         for p in _provinces_of_scope(scope):
-            _add(out, p, "jobs_closed")
+            _add(out, p, figure, int(n))
+
+
+def _jobs(session: Session, out: Figures, start: datetime, end: datetime) -> None:
+    _by_locations(session, out, select(Job.locations).join(Posting, Posting.job_id == Job.id).where(
+        Posting.first_seen_at >= start, Posting.first_seen_at < end), "postings_received")
+    _by_locations(session, out, select(Job.locations).where(Job.first_seen_at >= start, Job.first_seen_at < end),
+                  "new_jobs")
+    _by_scope(session, out, select(Change.scope, func.count(Change.job_id.distinct())).where(
+        Change.op == "delete", Change.created_at >= start, Change.created_at < end).group_by(Change.scope),
+        "jobs_closed")
     # Open at the end: each job's last change before it, if an upsert (and the job had not closed
     # by then: a compacted log keeps only a job's last upsert).
     last = select(Change.job_id, func.max(Change.seq).label("seq")).where(Change.created_at < end) \
         .group_by(Change.job_id).subquery()
-    opened = select(Change.scope).join(last, last.c.seq == Change.seq).join(Job, Job.id == Change.job_id).where(
-        Change.op == "upsert", ~and_(Job.status == "closed", Job.updated_at < end))
-    for (scope,) in session.execute(opened):
-        for p in _provinces_of_scope(scope):
-            _add(out, p, "open_jobs")
+    _by_scope(session, out, select(Change.scope, func.count()).join(last, last.c.seq == Change.seq)
+              .join(Job, Job.id == Change.job_id)
+              .where(Change.op == "upsert", ~and_(Job.status == "closed", Job.updated_at < end))
+              .group_by(Change.scope), "open_jobs")
 
 
 def _fairs(session: Session, out: Figures, start: datetime, end: datetime) -> None:
