@@ -77,8 +77,8 @@ def report_snapshot(settings: Settings, day: date | None, out: IO[str] = sys.std
     """Take (or retake) a day's snapshot of every province now."""
     now = utcnow()
     day = day or today_in_beijing(now)
-    if day > today_in_beijing(now):
-        print("hub: --date is in the future", file=err)
+    if not date(2000, 1, 1) <= day <= today_in_beijing(now):
+        print("hub: --date must be from 2000 to today", file=err)
         return 2
     db = Database(settings.database_url, pool_size=1)
     try:

@@ -148,7 +148,7 @@ def get_provinces(request: Request, caller: CallerDep, db: DbDep, settings: Sett
 def post_snapshot(_: AdminDep, db: DbDep, settings: SettingsDep, date: Day = None) -> dict[str, Any]:
     now = utcnow()
     day = date or today_in_beijing(now)
-    check_not_future(day, now, "date")
+    check_range(day, day, now, to_field="date")
     with db.write() as session:
         n = take_snapshot(session, day, clock(settings), now, trigger="manual")
     return {"date": day.isoformat(), "provinces": n}

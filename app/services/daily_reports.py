@@ -32,6 +32,7 @@ from .province_figures import FIGURES, FLOWS, STOCKS, province_figures
 from .report_snapshots import ReportClock, snapshots
 
 MAX_DAYS = 92
+FIRST_DAY = date(2000, 1, 1)
 STATUS_COLUMNS = ("province_code", "province_name", "from", "to", "days", "status", "days_on_time", "days_late",
                   "days_pending", "days_missing", "versions", "last_submitted_at", "figures_source")
 TABLE_COLUMNS = STATUS_COLUMNS + FIGURES + ("narrative",)
@@ -47,9 +48,11 @@ class Submitter:
 
 
 def check_range(first: date, last: date, now: datetime, *, from_field: str = "from", to_field: str = "to") -> None:
-    """422 for a future day, a backwards range, or one over 92 days."""
+    """422 for a future day (or one before 2000), a backwards range, or one over 92 days."""
     today = today_in_beijing(now)
     errors = []
+    if first < FIRST_DAY:
+        errors.append(field_error(from_field if first != last else to_field, "from the year 2000"))
     if last > today:
         errors.append(field_error(to_field, "must be no later than today (Beijing)"))
     if first > last:

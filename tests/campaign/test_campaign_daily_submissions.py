@@ -255,3 +255,16 @@ def test_before_17_the_worker_keeps_a_provisional_snapshot_that_17_replaces(clie
                                                        ReportSnapshot.day == today())).scalar_one()
     assert (final.trigger, final.figures["visits"]) == ("schedule", 2)
     assert refresh_provisional(db, CLOCK, "w3", at(today(), 17, 30), 600) == 0  # today's report day has ended
+
+
+def test_days_before_2000_are_refused_not_crashed(client: Any, make_partner: Any) -> None:
+    _, province = make_partner("provincial_platform", region_code="440000")
+    _, national = make_partner("national")
+    for resp, field in (
+            (client.get("/api/v1/reports/provinces", params={"date": "0001-01-01"}, headers=auth(national)), "date"),
+            (client.get("/api/v1/reports/provinces", params={"from": "0001-01-01", "to": "0001-01-02"},
+                        headers=auth(national)), "from"),
+            (client.post("/api/v1/reports/daily/submissions", json={"date": "0001-01-01", "narrative": "x"},
+                         headers=auth(province)), "date"),
+            (client.post("/api/v1/reports/daily/snapshots", params={"date": "0001-01-01"}, headers=ADMIN), "date")):
+        assert resp.status_code == 422 and resp.json()["errors"][0]["field"] == field, resp.text
