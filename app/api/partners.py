@@ -1,4 +1,4 @@
-"""Partners (admin): register organisations and issue or revoke their API keys."""
+"""Partners (admin): register organisations, issue, list and revoke their API keys."""
 
 from __future__ import annotations
 
@@ -8,9 +8,27 @@ from fastapi import APIRouter, Query, Response
 
 from app.cursor import decode_cursor, encode_cursor
 from app.errors import NotFound
+from app.models import utcnow
 from app.schemas.common import problem_responses
-from app.schemas.partner import ApiKeyCreated, PartnerCreated, PartnerIn, PartnerList, PartnerOut
-from app.services.partners import create_partner, get_partner, issue_key, list_partners, revoke_keys
+from app.schemas.partner import (
+    ApiKeyCreated,
+    ApiKeyIn,
+    ApiKeyList,
+    ApiKeyOut,
+    PartnerCreated,
+    PartnerIn,
+    PartnerList,
+    PartnerOut,
+)
+from app.services.partners import (
+    create_partner,
+    get_partner,
+    list_keys,
+    list_partners,
+    new_key,
+    revoke_key,
+    revoke_keys,
+)
 
 from .deps import AdminDep, DbDep, PartnerDep, SettingsDep
 
@@ -22,13 +40,17 @@ def _out(p: object) -> dict[str, object]:
     return PartnerOut.model_validate(p, from_attributes=True).model_dump(mode="json")
 
 
+def _key(k: object) -> dict[str, object]:
+    return ApiKeyOut.model_validate(k, from_attributes=True).model_dump(mode="json")
+
+
 @router.post("/partners", status_code=201, response_model=PartnerCreated, responses=ERRORS,
              summary="Register a partner (admin); the API key is shown once")
 def post_partner(body: PartnerIn, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
     with db.write() as session:
         partner, key = create_partner(session, name=body.name, kind=body.kind,
                                       region_code=body.region_code, secret=settings.secret_key)
-        return {**_out(partner), "api_key": key}
+        return {**_out(partner), "api_key": key, "api_key_id": list_keys(session, partner.id)[0].id}
 
 
 @router.get("/partners", response_model=PartnerList, responses=ERRORS, summary="List partners (admin)")
@@ -53,12 +75,33 @@ def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object
 
 @router.post("/partners/{partner_id}/keys", status_code=201, response_model=ApiKeyCreated,
              responses=ERRORS, summary="Issue another API key (admin), e.g. to rotate keys")
-def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
+def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep,
+             body: ApiKeyIn | None = None) -> dict[str, object]:
+    """The new key works at once and the old ones keep working: switch your systems over, then
+    revoke the old key by its id. The secret is in this answer only."""
     with db.write() as session:
         if get_partner(session, partner_id) is None:
             raise NotFound("no such partner")
-        key = issue_key(session, partner_id, settings.secret_key)
-        return {"id": partner_id, "partner_id": partner_id, "api_key": key}
+        row, key = new_key(session, partner_id, settings.secret_key, body.name if body else None)
+        return {**_key(row), "api_key": key}
+
+
+@router.get("/partners/{partner_id}/keys", response_model=ApiKeyList, responses=ERRORS,
+            summary="List a partner's API keys (admin): ids, names, last use; never the secret")
+def get_keys(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
+    with db.read() as session:
+        if get_partner(session, partner_id) is None:
+            raise NotFound("no such partner")
+        return {"items": [_key(k) for k in list_keys(session, partner_id)]}
+
+
+@router.delete("/partners/{partner_id}/keys/{key_id}", status_code=204, responses=ERRORS,
+               summary="Revoke one API key (admin); the partner's other keys keep working")
+def delete_key(partner_id: str, key_id: str, _: AdminDep, db: DbDep) -> Response:
+    with db.write() as session:
+        if revoke_key(session, partner_id, key_id, utcnow()) is None:
+            raise NotFound("no such key for this partner")
+    return Response(status_code=204)
 
 
 @router.delete("/partners/{partner_id}/keys", status_code=204, responses=ERRORS,
