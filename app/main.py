@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app import web
+from app import __version__, apidocs, web
 from app.api import (
     cases,
     changes,
@@ -55,8 +55,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             if db is None:
                 app.state.db.dispose()
 
-    app = FastAPI(title="Hub 24365", version="1.0.0", lifespan=lifespan,
-                  default_response_class=ORJSONResponse,
+    app = FastAPI(title="Hub 24365", version=__version__, lifespan=lifespan,
+                  default_response_class=ORJSONResponse, docs_url=None, redoc_url=None,
                   description="The national job-sharing hub for college graduates (24365).")
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                    fairs, visits, cases, reports):
         app.include_router(module.router)
     web.install(app)
+    apidocs.install(app)
     install_openapi(app)
     return app
 
