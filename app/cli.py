@@ -58,6 +58,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.observability import configure_logging, logging_config
 
+    # --host/--port win over HUB_HOST/HUB_PORT, also for the default public URL (the app reads the env).
+    for name, value in (("HUB_HOST", args.host), ("HUB_PORT", args.port)):
+        if value:
+            os.environ[name] = str(value)
+    get_settings.cache_clear()
     settings = get_settings()
     if not args.no_migrate:
         from app.migrate import upgrade
@@ -67,9 +72,16 @@ def _serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_json, settings.scheduler_log_level)
     workers = args.workers or settings.workers
     with _metrics_dir(workers):
+        if settings.metrics_port:  # in this (the parent) process: every worker's metrics, summed
+            from prometheus_client import start_http_server
+
+            from app.observability import metrics_registry
+
+            start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=metrics_registry())
         uvicorn.run("app.main:app_factory", factory=True, host=args.host or settings.host,
                     port=settings.port if args.port is None else args.port, workers=workers, log_config=log_config,
-                    access_log=False, proxy_headers=True, server_header=False)
+                    access_log=False, proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+                    server_header=False)
     return 0
 
 
@@ -154,10 +166,11 @@ def _demo(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0
     settings = get_settings()
-    base = f"http://{settings.host}:{settings.port}"
+    base = settings.base_url
     lines = ["", "Hub 24365 is starting with demo data.", f"  Students' search page: {base}/",
              f"  API docs (OpenAPI):    {base}/docs", f"  Jobs API:              {base}/api/v1/jobs",
-             f"  Health / metrics:      {base}/healthz  {base}/metrics", "", "Demo partners (keys are new on each start):"]
+             f"  Health / metrics:      {base}/healthz  {base}/metrics (Bearer the admin token)", "",
+             "Demo partners (keys are new on each start):"]
     for p in summary["partners"]:
         lines.append(f"  {p['name']} ({p['kind']}): {p['api_key']}  {p['postings']}")
     lines += [f"  Admin token: {settings.admin_token}", "",

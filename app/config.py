@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,38 @@ class Settings(BaseSettings):
     """Database connections each process keeps open."""
     changes_retention_days: int = 30
     """The change log keeps every change this many days, then only the latest per job (0: forever)."""
+    public_url: str | None = None
+    """Where students and partners reach the hub (`scheme://host[:port][/prefix]`): the base of every absolute link (feeds, JSON-LD, job pages), never the request's Host header. Unset: `http://HUB_HOST:HUB_PORT`; required in production."""
+    trusted_hosts: str = "*"
+    """Host headers the hub answers (comma list; `*.example.cn` matches subdomains; `*`: any); others get a 400 problem."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """`hub serve` believes X-Forwarded-For/-Proto only from these proxy addresses (comma list, `*`: any)."""
+    metrics_access: Literal["token", "public", "off"] = "token"
+    """`/metrics`: `token` (Bearer `HUB_METRICS_TOKEN`, or the admin token when that is unset), `public` (only behind a proxy that hides it), or `off` (use `HUB_METRICS_PORT`)."""
+    metrics_token: str | None = None
+    """Bearer token for `/metrics` (unset: the admin token)."""
+    metrics_port: int = 0
+    """`hub serve` also serves `/metrics` on a listener of its own on this port (0: none), bound to `HUB_METRICS_HOST`."""
+    metrics_host: str = "127.0.0.1"
+    """Where the `HUB_METRICS_PORT` listener binds (loopback by default)."""
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def trusted_host_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]
+
+    @model_validator(mode="after")
+    def _check_public_url(self) -> "Settings":
+        if self.public_url is not None:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                raise ValueError("HUB_PUBLIC_URL must be an absolute http(s) URL without query or fragment")
+        elif self.env == "production":
+            raise ValueError("HUB_PUBLIC_URL must be set in production (the base of every absolute link)")
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":

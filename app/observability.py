@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 import orjson
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -59,16 +59,21 @@ def configure_logging(level: str = "INFO", json_logs: bool = True, quiet_level: 
     logging.config.dictConfig(logging_config(level, json_logs, quiet_level))
 
 
-def metrics_text() -> bytes:
-    """The Prometheus exposition: this process's metrics, or under ``hub serve --workers N``
-    (``PROMETHEUS_MULTIPROC_DIR`` set) every API process's, summed."""
+def metrics_registry() -> CollectorRegistry:
+    """This process's metrics, or under ``hub serve --workers N`` (``PROMETHEUS_MULTIPROC_DIR``
+    set) a registry that reads every API process's, summed."""
     if not os.environ.get(MULTIPROC_ENV):
-        return generate_latest()
+        return REGISTRY
     from prometheus_client import multiprocess
 
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
-    return generate_latest(registry)
+    return registry
+
+
+def metrics_text() -> bytes:
+    """The Prometheus exposition of ``metrics_registry()``."""
+    return generate_latest(metrics_registry())
 
 
 access_log = logging.getLogger("hub.access")

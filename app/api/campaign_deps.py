@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -13,13 +13,14 @@ from app.errors import Forbidden, Unauthorized, ValidationFailed, field_error
 from app.jsonutil import ORJSONResponse
 from app.models import Partner
 from app.normalize import region_by_code
+from app.schemas.common import IdPath
 from app.security import same_token
 from app.services.partners import partner_for_key
 
 from .deps import Credentials, DbDep, PartnerDep, SettingsDep
 from .idempotency import request_hash, run_idempotent
 
-Id = Annotated[str, Path(min_length=1, max_length=64)]
+Id = IdPath
 
 
 def region_code(region: str | None) -> str | None:

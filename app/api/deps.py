@@ -12,6 +12,7 @@ from app.config import Settings
 from app.db import Database
 from app.errors import Forbidden, PayloadTooLarge, Unauthorized, ValidationFailed, field_error
 from app.models import Partner, utcnow
+from app.schemas.common import SafeStr
 from app.security import same_token
 from app.services.partners import authenticate, partner_for_key, touch_key
 
@@ -91,5 +92,5 @@ async def read_json(request: Request, limit: int) -> tuple[Any, bytes]:
                                errors=[field_error("body", str(exc)[:200], "json_invalid")]) from None
 
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255,
+IdempotencyKey = Annotated[SafeStr | None, Header(alias="Idempotency-Key", max_length=255,
                                              description="Replays the first answer for the same body")]

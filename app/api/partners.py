@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from app.cursor import decode_cursor, encode_cursor
 from app.errors import NotFound
 from app.models import utcnow
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, problem_responses
 from app.schemas.partner import (
     ApiKeyCreated,
     ApiKeyIn,
@@ -65,7 +65,7 @@ def get_partners(_: AdminDep, db: DbDep, settings: SettingsDep,
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerOut, responses=ERRORS, summary="One partner (admin)")
-def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
+def get_one_partner(partner_id: IdPath, _: AdminDep, db: DbDep) -> dict[str, object]:
     with db.read() as session:
         partner = get_partner(session, partner_id)
         if partner is None:
@@ -75,7 +75,7 @@ def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object
 
 @router.post("/partners/{partner_id}/keys", status_code=201, response_model=ApiKeyCreated,
              responses=ERRORS, summary="Issue another API key (admin), e.g. to rotate keys")
-def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep,
+def post_key(partner_id: IdPath, _: AdminDep, db: DbDep, settings: SettingsDep,
              body: ApiKeyIn | None = None) -> dict[str, object]:
     """The new key works at once and the old ones keep working: switch your systems over, then
     revoke the old key by its id. The secret is in this answer only."""
@@ -88,7 +88,7 @@ def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep,
 
 @router.get("/partners/{partner_id}/keys", response_model=ApiKeyList, responses=ERRORS,
             summary="List a partner's API keys (admin): ids, names, last use; never the secret")
-def get_keys(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
+def get_keys(partner_id: IdPath, _: AdminDep, db: DbDep) -> dict[str, object]:
     with db.read() as session:
         if get_partner(session, partner_id) is None:
             raise NotFound("no such partner")
@@ -97,7 +97,7 @@ def get_keys(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
 
 @router.delete("/partners/{partner_id}/keys/{key_id}", status_code=204, responses=ERRORS,
                summary="Revoke one API key (admin); the partner's other keys keep working")
-def delete_key(partner_id: str, key_id: str, _: AdminDep, db: DbDep) -> Response:
+def delete_key(partner_id: IdPath, key_id: IdPath, _: AdminDep, db: DbDep) -> Response:
     with db.write() as session:
         if revoke_key(session, partner_id, key_id, utcnow()) is None:
             raise NotFound("no such key for this partner")
@@ -106,7 +106,7 @@ def delete_key(partner_id: str, key_id: str, _: AdminDep, db: DbDep) -> Response
 
 @router.delete("/partners/{partner_id}/keys", status_code=204, responses=ERRORS,
                summary="Revoke every API key of a partner (admin)")
-def delete_keys(partner_id: str, _: AdminDep, db: DbDep) -> Response:
+def delete_keys(partner_id: IdPath, _: AdminDep, db: DbDep) -> Response:
     with db.write() as session:
         if get_partner(session, partner_id) is None:
             raise NotFound("no such partner")

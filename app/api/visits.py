@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.models import utcnow
 from app.schemas.campaign import TargetIn, VisitIn, VisitList, VisitOut, VisitProgress
-from app.schemas.common import problem_responses
+from app.schemas.common import SafeStr, problem_responses
 from app.services.visits import (
     create_visit,
     list_visits,
@@ -40,7 +40,7 @@ async def post_visit(spec: VisitIn, request: Request, partner: UniversityDep, db
 @router.get("", response_model=VisitList, responses=problem_responses(401, 403, 422),
             summary="Your visits, most recent first")
 def get_visits(partner: UniversityDep, db: DbDep, settings: SettingsDep,
-               leader: Annotated[str | None, Query(max_length=100, description="Only this leader's visits")] = None,
+               leader: Annotated[SafeStr | None, Query(max_length=100, description="Only this leader's visits")] = None,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
                cursor: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
     with db.read() as session:

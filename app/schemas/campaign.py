@@ -10,7 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, Field
 
 from app.normalize import region_by_code
 
-from .common import NonBlank, SafeStr, StrictModel
+from .common import Id, NonBlank, SafeStr, StrictModel
 
 FairKind = Literal["regional", "industry", "alliance", "campus"]
 FairMode = Literal["online", "offline", "hybrid"]
@@ -44,11 +44,11 @@ def _plausible(value: datetime) -> datetime:
 
 
 When = Annotated[AwareDatetime, AfterValidator(_plausible)]
-RegionCode = Annotated[str, Field(min_length=6, max_length=6, pattern=r"^\d{6}$"), AfterValidator(_region)]
+RegionCode = Annotated[SafeStr, Field(min_length=6, max_length=6, pattern=r"^\d{6}$"), AfterValidator(_region)]
 Text300 = Annotated[NonBlank, Field(max_length=300)]
 Url = Annotated[SafeStr, Field(max_length=2048, pattern=r"^https?://\S+$")]
-JobId = Annotated[str, Field(min_length=1, max_length=64)]
-StudentRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
+JobId = Id
+StudentRef = Annotated[SafeStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
                        AfterValidator(_pseudonym)]
 
 
