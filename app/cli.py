@@ -297,8 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings_problem(exc: Any) -> str:
     """A settings ValidationError as one line naming the environment variable."""
     first = exc.errors()[0]
-    name = "HUB_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
-    return f"{name}: {first['msg']}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"HUB_{str(first['loc'][0]).upper()}: {message}" if first["loc"] else message
 
 
 def main(argv: Sequence[str] | None = None) -> int:

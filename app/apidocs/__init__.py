@@ -13,6 +13,8 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 
+from app.schemas.common import SafeStr
+
 STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js")
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -62,7 +64,7 @@ def redoc(request: Request) -> Response:
 
 
 @router.get("/docs/assets/{name}")
-def asset(name: str, request: Request) -> Response:
+def asset(name: SafeStr, request: Request) -> Response:
     if name not in ASSETS:
         return Response(b"not found", status_code=404, media_type="text/plain")
     found = _asset(name)

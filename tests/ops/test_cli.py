@@ -65,7 +65,8 @@ def test_bad_input_is_one_readable_line(tmp_path: Path) -> None:
         (["partner", "create", "--name", " ", "--kind", "university"], db, 2, ["--name", "empty"]),
         (["serve", "--workers", "0"], db, 2, ["--workers", "1 or more"]),
         (["migrate"], {"HUB_PORT": "eighty"}, 2, ["HUB_PORT", "integer"]),
-        (["migrate"], {"HUB_ENV": "production"}, 2, ["HUB_ADMIN_TOKEN", "real secret"]),
+        (["migrate"], {"HUB_ENV": "production", "HUB_PUBLIC_URL": "https://hub.example.cn"}, 2,
+         ["HUB_ADMIN_TOKEN", "real secret"]),
         (["migrate"], {"HUB_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, 1, ["database", "refused"]),
         (["frobnicate"], db, 2, ["invalid choice", "frobnicate"]),
     ]

@@ -204,8 +204,8 @@ def test_compose_runs_postgres_two_api_processes_and_a_worker_health_checked() -
         assert svc["build"] == "." and svc["image"] == api["image"]
         assert env["HUB_DATABASE_URL"].startswith("postgresql://") and "@db:5432/" in env["HUB_DATABASE_URL"]
         assert env["HUB_ENV"] == "production"
-        for secret in ("HUB_ADMIN_TOKEN", "HUB_SECRET_KEY"):
-            assert env[secret].startswith(f"${{{secret}:?"), "a missing secret must stop compose"
+        for secret in ("HUB_ADMIN_TOKEN", "HUB_SECRET_KEY", "HUB_PUBLIC_URL"):
+            assert env[secret].startswith(f"${{{secret}:?"), "a missing setting must stop compose"
         known = {f"HUB_{n.upper()}" for n in Settings.model_fields}
         assert {k for k in env if k.startswith("HUB_")} <= known, "a HUB_ variable the hub does not read"
     assert api["environment"]["HUB_HOST"] == "0.0.0.0"
@@ -216,7 +216,8 @@ def test_docker_compose_config_accepts_the_file_when_docker_is_here(tmp_path: Pa
     if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True,
                                         timeout=30).returncode != 0:
         pytest.skip("no docker compose here (the file is parsed by the test above instead)")
-    env = {**os.environ, "HUB_ADMIN_TOKEN": "a" * 20, "HUB_SECRET_KEY": "b" * 20}
+    env = {**os.environ, "HUB_ADMIN_TOKEN": "a" * 20, "HUB_SECRET_KEY": "b" * 20,
+           "HUB_PUBLIC_URL": "https://jobs.example.edu.cn"}
     done = subprocess.run([docker, "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

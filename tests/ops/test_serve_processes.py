@@ -1,6 +1,6 @@
 """``hub serve --workers 2`` as an operator runs it: logs are plain JSON lines (no ANSI colour
 codes, APScheduler quiet), and ``/metrics`` sums both processes (Prometheus multiprocess mode)
-whichever process answers."""
+whichever process answers, as does the separate ``HUB_METRICS_PORT`` listener."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -71,15 +72,24 @@ def _env(settings: Any, **extra: str) -> dict[str, str]:
             "HUB_ADMIN_TOKEN": ADMIN_TOKEN, "HUB_HOST": "127.0.0.1", "HUB_LOG_LEVEL": "INFO", **extra}
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _healthz_total(url: str) -> float:
-    text = httpx.get(f"{url}/metrics", timeout=10).text
+    resp = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)
+    assert resp.status_code == 200, resp.text
+    text = resp.text
     found = HEALTHZ.search(text)
     return float(found.group(1)) if found else 0.0
 
 
 def test_two_processes_share_one_metrics_view_and_log_plain_json(settings: Any, tmp_path: Path) -> None:
-    metrics_dir = tmp_path / "metrics"
-    served = Served(_env(settings, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)), "--workers", "2", "--no-migrate")
+    metrics_dir, side = tmp_path / "metrics", _free_port()
+    served = Served(_env(settings, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir), HUB_METRICS_PORT=str(side)),
+                    "--workers", "2", "--no-migrate")
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # both processes up
@@ -107,6 +117,7 @@ def test_two_processes_share_one_metrics_view_and_log_plain_json(settings: Any, 
         assert len(pids) == 2, "one process answered every request"
         for _ in range(8):  # whichever process answers, it reports both processes' requests
             assert _healthz_total(served.url) == base + sent
+        assert _healthz_total(f"http://127.0.0.1:{side}") == base + sent  # the parent's listener too
         assert len({p.name.split("_")[-1] for p in metrics_dir.glob("counter_*.db")}) >= 2
     finally:
         served.stop()
