@@ -16,6 +16,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from app.db import Database
 from app.models import Webhook, utcnow
+from app.schemas.webhooks import DeliveryPayload
 from app.webhooks import verify
 from app.webhooks.signing import standard_headers
 from tests.changes.test_webhooks import (  # noqa: F401 - fixtures
@@ -65,6 +66,7 @@ def test_a_delivery_verifies_with_the_standard_library_and_with_the_hub_signatur
     (headers, body), = receiver.requests
     payload = StandardWebhook(receiver.secret).verify(body, headers)
     assert payload["webhook_id"] == hook["id"] and len(payload["changes"]) == 2
+    DeliveryPayload.model_validate(payload)  # the shape the OpenAPI documents under `webhooks`
     assert headers["webhook-id"] == headers["x-hub-delivery"] == payload["delivery_id"]
     stamp = int(headers["webhook-timestamp"])
     assert verify(receiver.secret, headers["x-hub-signature"], body, now=stamp) == stamp  # the old way still works
@@ -81,6 +83,7 @@ def test_a_delivery_verifies_with_the_standard_library_and_with_the_hub_signatur
     again = StandardWebhook(receiver.secret).verify(body2, headers2)
     assert headers2["webhook-id"] == again["delivery_id"] != payload["delivery_id"]
     assert again["redelivery_of"] == payload["delivery_id"]
+    assert DeliveryPayload.model_validate(again).redelivery_of == payload["delivery_id"]
 
 
 def test_a_secret_issued_before_the_standard_form_verifies_once_decoded_as_url_safe(
