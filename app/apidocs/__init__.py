@@ -19,6 +19,13 @@ STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js")
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 router = APIRouter(include_in_schema=False)
+# The pages may load only the hub's own files (the inline start-up script FastAPI writes, and
+# ReDoc's worker from a blob): a browser refuses anything else before it reaches the network,
+# e.g. the logo ReDoc's footer fetches from its vendor's CDN.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +56,23 @@ def _url(name: str) -> str:
 
 @router.get("/docs")
 def swagger_ui(request: Request) -> Response:
-    return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{request.app.title} — API",
+    return _with_headers(get_swagger_ui_html(openapi_url="/openapi.json", title=f"{request.app.title} — API",
                                swagger_js_url=_url("swagger-ui-bundle.js"), swagger_css_url=_url("swagger-ui.css"),
                                swagger_favicon_url="/static/favicon.svg",
                                swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True,
-                                                      "displayOperationId": True, "tryItOutEnabled": False})
+                                                      "displayOperationId": True, "tryItOutEnabled": False}))
 
 
 @router.get("/redoc")
 def redoc(request: Request) -> Response:
-    return get_redoc_html(openapi_url="/openapi.json", title=f"{request.app.title} — API",
-                          redoc_js_url=_url("redoc.standalone.js"), redoc_favicon_url="/static/favicon.svg",
-                          with_google_fonts=False)
+    return _with_headers(get_redoc_html(openapi_url="/openapi.json", title=f"{request.app.title} — API",
+                                        redoc_js_url=_url("redoc.standalone.js"),
+                                        redoc_favicon_url="/static/favicon.svg", with_google_fonts=False))
+
+
+def _with_headers(page: Response) -> Response:
+    page.headers.update(HEADERS)
+    return page
 
 
 @router.get("/docs/assets/{name}")
