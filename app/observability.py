@@ -23,8 +23,8 @@ LATENCY = Histogram("hub_http_request_seconds", "HTTP request latency", ["method
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 # uvicorn adds ``color_message`` (the message with ANSI colour codes) to its records.
 _RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
-# Loggers quiet by default: APScheduler logs every run of every job at INFO.
-QUIET = ("apscheduler",)
+# Loggers quiet by default: APScheduler logs every run of every job at INFO, httpx every request.
+QUIET = ("apscheduler", "httpx", "httpcore")
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
