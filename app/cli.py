@@ -174,7 +174,8 @@ def _demo(args: argparse.Namespace) -> int:
     for p in summary["partners"]:
         lines.append(f"  {p['name']} ({p['kind']}): {p['api_key']}  {p['postings']}")
     lines += [f"  Admin token: {settings.admin_token}", "",
-              "Try: curl -H 'Authorization: Bearer <key>' " + base + "/api/v1/me", ""]
+              "Try: curl -H 'Authorization: Bearer <key>' " + base + "/api/v1/me",
+              f"The tour in README.md runs against this demo: export HUB={base}, then paste its blocks.", ""]
     lines += _demo_feeds(settings, args.data)
     print("\n".join(lines), flush=True)
     return _serve(argparse.Namespace(host=None, port=None, workers=1, no_migrate=True))
