@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -140,6 +141,16 @@ def body_error_message(cause: BaseException | None) -> str:
     return "not valid JSON"
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route takes at this request's path (for a 405's ``Allow``)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and route.methods and regex.match(request.scope["path"]):
+            methods |= route.methods
+    return sorted(methods)
+
+
 def problem_response(status: int, title: str, detail: str, *, errors: list[dict[str, Any]] | None = None,
                      headers: dict[str, str] | None = None, instance: str | None = None) -> Response:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
@@ -169,9 +180,11 @@ def install_error_handlers(app: FastAPI) -> None:
                                     errors=[field_error("body", body_error_message(exc.__cause__), "json_invalid")],
                                     instance=request.url.path)
         titles = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method the path takes, not only those of the first route matched
+            headers["Allow"] = ", ".join(allowed_methods(request))
         return problem_response(exc.status_code, titles.get(exc.status_code, "Error"),
-                                str(exc.detail), headers=getattr(exc, "headers", None),
-                                instance=request.url.path)
+                                str(exc.detail), headers=headers or None, instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -1,7 +1,8 @@
 """The served OpenAPI: stable operationIds, every error as one ``Problem`` under
-``application/problem+json``, and the schemas of bodies routers parse themselves; with the
-prose (``openapi_text``: introduction, tag and operation descriptions), examples
-(``openapi_examples``), the webhook the hub calls (``webhooks``) and the package version.
+``application/problem+json``, the schemas of bodies routers parse themselves, and the links from
+creating operations to those that take their ids (``app.openapi_links``); with the prose
+(``openapi_text``: introduction, tag and operation descriptions), examples (``openapi_examples``),
+the webhook the hub calls (``webhooks``) and the package version.
 
 Fuzzers and generated clients lean on it: a client's method names are the operationIds (the
 endpoint functions' names, so renaming one is a visible API change), and a fuzzer checks every
@@ -20,6 +21,7 @@ from fastapi.routing import APIRoute
 from app import __version__
 from app.api import webhook_events
 from app.openapi_examples import DELIVERY, attach_examples
+from app.openapi_links import add_links
 from app.openapi_text import API_DESCRIPTION, DESCRIPTIONS, TAGS
 from app.schemas.common import FieldError, Problem
 from app.schemas.posting import PostingBatchIn, PostingIn
@@ -115,6 +117,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             op["requestBody"]["content"]["application/json"]["examples"] = {
                 "example": {"summary": "An upsert and a delete", "value": DELIVERY}}
     check_operation_ids(schema)
+    add_links(schema)
     return schema
 
 

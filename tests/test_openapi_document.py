@@ -79,3 +79,77 @@ def test_served_errors_match_the_documented_problem(client: TestClient) -> None:
         body = resp.json()
         assert body["status"] == resp.status_code and body["title"] and body["detail"]
     assert answers[0].json()["errors"][0]["field"] == "limit"
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if "anyOf" in schema:  # X | None
+        schema = next(s for s in schema["anyOf"] if s.get("type") != "null")
+        return _resolve(spec, schema)
+    return schema
+
+
+def _pointer_exists(spec: dict[str, Any], schema: dict[str, Any], pointer: str) -> bool:
+    for part in pointer.strip("/").split("/"):
+        schema = _resolve(spec, schema)
+        if part.isdigit():
+            if schema.get("type") != "array":
+                return False
+            schema = schema["items"]
+        else:
+            if part not in schema.get("properties", {}):
+                return False
+            schema = schema["properties"][part]
+    return True
+
+
+def test_creating_operations_link_to_the_operations_that_take_their_ids(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    by_id = {op["operationId"]: (path, op) for _, path, op in operations(spec)}
+    links: dict[str, set[str]] = {}
+    for source, (path, op) in by_id.items():
+        for status, response in op["responses"].items():
+            for link in response.get("links", {}).values():
+                target_path, target = by_id[link["operationId"]]
+                names = {p["name"] for p in target.get("parameters", [])}
+                for param, expression in link["parameters"].items():
+                    assert param in names, (source, link)
+                    if expression.startswith("$response.body#"):
+                        body = response["content"]["application/json"]["schema"]
+                        assert _pointer_exists(spec, body, expression.split("#", 1)[1]), (source, expression)
+                    else:
+                        assert expression.startswith("$request.path.") and \
+                            "{" + expression.rsplit(".", 1)[1] + "}" in path, (source, expression)
+                if any(p["in"] == "path" for p in target.get("parameters", [])):
+                    assert {p["name"] for p in target["parameters"] if p["in"] == "path"} <= set(link["parameters"])
+                links.setdefault(source, set()).add(link["operationId"])
+    expected = {
+        "push_batch": {"get_posting", "put_posting", "delete_posting", "get_one_job"},
+        "put_posting": {"get_posting", "delete_posting", "explain_posting", "split_posting", "get_one_job"},
+        "post_fair": {"get_one_fair", "patch_fair", "post_cancel", "delete_fair", "get_jobs"},
+        "post_source": {"get_source", "patch_source", "delete_source", "post_sync", "get_runs"},
+        "post_webhook": {"get_webhook", "patch_webhook", "delete_webhook", "get_deliveries"},
+        "post_case": {"get_case", "patch_case", "get_recommendations", "post_pushes", "get_pushes"},
+        "post_visit": {"get_visit"},
+        "post_partner": {"get_one_partner", "post_key", "delete_keys"},
+    }
+    for source, targets in expected.items():
+        assert targets <= links.get(source, set()), (source, links.get(source))
+
+
+def test_every_operation_with_an_id_in_its_path_is_reached_by_some_link(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    targets = {link["operationId"] for _, _, op in operations(spec) for r in op["responses"].values()
+               for link in r.get("links", {}).values()}
+    with_ids = {op["operationId"] for _, path, op in operations(spec) if "{" in path}
+    assert with_ids - targets == set()
+
+
+def test_a_link_to_a_renamed_operation_refuses_to_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import openapi_links
+
+    spec = {"paths": {"/a": {"post": {"operationId": "post_a", "responses": {"201": {}}}}}}
+    monkeypatch.setattr(openapi_links, "LINKS", [("post_a", "201", {"get_gone": {"a_id": "$response.body#/id"}})])
+    with pytest.raises(RuntimeError, match="get_gone"):
+        openapi_links.add_links(spec)

@@ -36,9 +36,10 @@ CSV_PAGE = 100
 
 def search_filters(q: Annotated[SafeStr | None, Query(max_length=200)] = None, region: Many = None,
                    industry: Many = None, education: Many = None, job_type: Many = None,
-                   employer_type: Many = None, salary_min: Annotated[int | None, Query(ge=0)] = None,
+                   employer_type: Many = None, salary_min: Annotated[int | None, Query(ge=0, examples=[8000])] = None,
                    posted_since: date | None = None,
-                   sort: Annotated[str, Query(pattern="^(relevance|newest|salary)$")] = "newest") -> dict[str, Any]:
+                   sort: Annotated[str, Query(pattern="^(relevance|newest|salary)$", examples=["salary"])] = "newest",
+                   ) -> dict[str, Any]:
     """The search of ``GET /api/v1/jobs`` (newest first unless told otherwise)."""
     params: dict[str, Any] = {"q": q, "region": region or [], "industry": industry or [],
                               "education": education or [], "job_type": job_type or [],

@@ -38,10 +38,10 @@ def get_jobs(
     education: ListParam = [],  # noqa: B006
     job_type: ListParam = [],  # noqa: B006
     employer_type: ListParam = [],  # noqa: B006
-    salary_min: Annotated[int | None, Query(ge=0, le=10_000_000,
+    salary_min: Annotated[int | None, Query(ge=0, le=10_000_000, examples=[8000],
                                             description="Monthly CNY the job's range must reach")] = None,
     posted_since: Annotated[datetime.date | None, Query(description="Posted on or after this day")] = None,
-    sort: Literal["relevance", "newest", "salary"] = "relevance",
+    sort: Annotated[Literal["relevance", "newest", "salary"], Query(examples=["salary"])] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     facets: Annotated[list[str], Query(description="Comma list among region, industry, education, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # What neither database can hold in a text column: PostgreSQL refuses NUL (psycopg raises
@@ -50,12 +50,14 @@ StorableJson = Annotated[dict[str, Any], AfterValidator(_storable_json)]
 
 # The hub's own ids (32 hex characters; anything else up to 64 is simply not found), in bodies,
 # paths and queries. Every id the API takes is one of these, so none reaches SQL unchecked.
+# The served document says so too (``storable`` itself cannot be a JSON Schema): a client learns the
+# rule, and a fuzzer's negative cases send the NUL the rule is about.
+NO_NUL = {"pattern": "^[^\\x00]*$"}
 ID_DOC = "An id the hub gave (at most 64 characters)"
-Id = Annotated[str, Field(min_length=1, max_length=64, description=ID_DOC), STORABLE]
-IdPath = Annotated[str, Path(min_length=1, max_length=64, description=ID_DOC), STORABLE]
-IdQuery = Annotated[Annotated[str, STORABLE] | None, Query(min_length=1, max_length=64, description=ID_DOC)]
+Id = Annotated[str, Field(min_length=1, max_length=64, description=ID_DOC, json_schema_extra=NO_NUL), STORABLE]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, description=ID_DOC, json_schema_extra=NO_NUL), STORABLE]
 # A partner's own id for its posting (any text up to 128 characters), in the path.
-ExternalIdPath = Annotated[str, Path(min_length=1, max_length=128,
+ExternalIdPath = Annotated[str, Path(min_length=1, max_length=128, json_schema_extra=NO_NUL,
                                      description="Your id for the posting (at most 128 characters)"), STORABLE]
 
 
