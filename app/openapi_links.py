@@ -20,8 +20,12 @@ LINKS: list[Link] = [
     ("post_partner", "201", {
         "get_one_partner": {"partner_id": "$response.body#/id"},
         "post_key": {"partner_id": "$response.body#/id"},
+        "get_keys": {"partner_id": "$response.body#/id"},
+        "delete_key": {"partner_id": "$response.body#/id", "key_id": "$response.body#/api_key_id"},
         "delete_keys": {"partner_id": "$response.body#/id"}}),
-    ("post_key", "201", {"get_one_partner": {"partner_id": "$response.body#/partner_id"}}),
+    ("post_key", "201", {"get_one_partner": {"partner_id": "$response.body#/partner_id"},
+                         "get_keys": {"partner_id": "$response.body#/partner_id"},
+                         "delete_key": {"partner_id": "$response.body#/partner_id", "key_id": "$response.body#/id"}}),
     # Postings: the batch's first result, and a posting put on its own.
     ("push_batch", "200", {
         "get_posting": {"external_id": FIRST_EXTERNAL_ID},
