@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -92,6 +93,9 @@ def _is_union_tag(item: Any) -> bool:
 def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     """``("body", "postings", 3, "title")`` → ``postings[3].title``."""
     parts: list[str] = []
+    if len(loc) >= 2 and loc[0] in ("query", "path", "header", "cookie"):
+        parts.append(str(loc[1]))  # a parameter's own name, even one that looks like a union tag
+        loc = loc[2:]
     for item in loc:
         if item in ("body", "query", "path", "header") and not parts:
             continue
@@ -108,6 +112,10 @@ def pydantic_errors(errors: list[Any], prefix: str = "") -> list[dict[str, Any]]
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for err in errors:
+        if err.get("type") == "json_invalid":  # FastAPI's loc is ("body", <character offset>)
+            pos = (err.get("loc") or ())[1:]
+            err = {**err, "loc": ("body",), "msg": f"not valid JSON: {(err.get('ctx') or {}).get('error', 'invalid')}"
+                   + (f" at position {pos[0]}" if pos else "")}
         field = loc_to_field(err.get("loc", ()))
         if prefix:
             field = prefix if field == "body" else f"{prefix}.{field}" if not field.startswith("[") else prefix + field
@@ -117,6 +125,30 @@ def pydantic_errors(errors: list[Any], prefix: str = "") -> list[dict[str, Any]]
         seen.add((field, msg))
         out.append(field_error(field, msg, str(err.get("type", "value_error"))))
     return out
+
+
+def undecodable_body(exc: BaseException) -> bool:
+    """FastAPI answers a JSON body it cannot decode (bytes that are not UTF-8, nesting too deep for
+    ``json.loads``) with a bare 400 raised from the decoding error; the contract says 422 naming the body."""
+    return isinstance(exc.__cause__, (ValueError, RecursionError))
+
+
+def body_error_message(cause: BaseException | None) -> str:
+    if isinstance(cause, UnicodeDecodeError):
+        return f"not UTF-8: byte {cause.object[cause.start]:#04x} at position {cause.start}"
+    if isinstance(cause, RecursionError):
+        return "nested too deeply"
+    return "not valid JSON"
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route takes at this request's path (for a 405's ``Allow``)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and route.methods and regex.match(request.scope["path"]):
+            methods |= route.methods
+    return sorted(methods)
 
 
 def problem_response(status: int, title: str, detail: str, *, errors: list[dict[str, Any]] | None = None,
@@ -143,10 +175,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and undecodable_body(exc):
+            return problem_response(422, "Validation failed", "The body is not valid UTF-8 JSON.",
+                                    errors=[field_error("body", body_error_message(exc.__cause__), "json_invalid")],
+                                    instance=request.url.path)
         titles = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method the path takes, not only those of the first route matched
+            headers["Allow"] = ", ".join(allowed_methods(request))
         return problem_response(exc.status_code, titles.get(exc.status_code, "Error"),
-                                str(exc.detail), headers=getattr(exc, "headers", None),
-                                instance=request.url.path)
+                                str(exc.detail), headers=headers or None, instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the whole suite on SQLite, then on PostgreSQL. Under CI=true an unreachable
-# PostgreSQL is a failure; elsewhere it is skipped with a loud warning.
+# Run the whole suite on SQLite, then on PostgreSQL. An unreachable PostgreSQL is a failure
+# (exit 1): a green run must mean both databases passed. Only HUB_TEST_ALLOW_NO_POSTGRES=1 (never
+# set in CI) turns it into a loud warning, for a laptop without PostgreSQL; the run then says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -37,12 +38,13 @@ PYEOF
   then
     echo "== test suite on PostgreSQL ($PG_URL)"
     HUB_TEST_DATABASE_URL=$PG_URL $PY -m pytest $PYTEST_ARGS || status=$?
-  elif [ "${CI:-}" = true ]; then
-    echo "!! FAIL: PostgreSQL is unreachable at $PG_URL and CI=true: the suite must run on it." >&2
-    exit 1
+  elif [ "${HUB_TEST_ALLOW_NO_POSTGRES:-}" = 1 ] && [ "${CI:-}" != true ]; then
+    echo "!! WARNING: PostgreSQL unreachable at $PG_URL: the PostgreSQL run was SKIPPED" >&2
+    echo "!! (HUB_TEST_ALLOW_NO_POSTGRES=1). This run does not show the suite passes on PostgreSQL." >&2
   else
-    echo "!! WARNING: PostgreSQL unreachable at $PG_URL: the PostgreSQL run was SKIPPED." >&2
-    echo "!! Start PostgreSQL or set HUB_TEST_PG_URL, then run 'make test-postgres'." >&2
+    echo "!! FAIL: PostgreSQL is unreachable at $PG_URL: the suite must also run on it." >&2
+    echo "!! Start PostgreSQL or set HUB_TEST_PG_URL (or, knowingly, HUB_TEST_ALLOW_NO_POSTGRES=1)." >&2
+    status=1
   fi
 fi
 exit $status

@@ -79,7 +79,7 @@ def db_url(_migrated: str, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(env="test", database_url=db_url, admin_token=ADMIN_TOKEN,
-                    secret_key="test-secret-key-0123456789", log_json=False)
+                    secret_key="test-secret-key-0123456789", log_json=False, public_url="http://testserver")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -15,6 +15,7 @@ from app.export.tables import table_csv, table_xlsx
 from app.jsonutil import ORJSONResponse
 from app.models import Partner
 from app.normalize import region_by_code
+from app.schemas.common import IdPath
 from app.security import same_token
 from app.services.campaign import province_of
 from app.services.case_audit import Actor
@@ -24,7 +25,7 @@ from app.services.roles import Caller, caller_for_key
 from .deps import Credentials, DbDep, PartnerDep, SettingsDep
 from .idempotency import request_hash, run_idempotent
 
-Id = Annotated[str, Path(min_length=1, max_length=64)]
+Id = IdPath
 
 
 def region_code(region: str | None, name: str = "region") -> str | None:

@@ -30,7 +30,7 @@ from app.schemas.cases import (
     RecordList,
     RecordOut,
 )
-from app.schemas.common import problem_responses
+from app.schemas.common import SafeStr, problem_responses
 from app.services.case_audit import audit, audit_entries
 from app.services.case_erasure import erase_case
 from app.services.cases import (
@@ -94,7 +94,7 @@ def get_coverage(who: CaseActorDep, db: DbDep) -> dict[str, Any]:
 @router.get("/audit", response_model=AuditList, responses=problem_responses(401, 403, 422),
             summary="Who read or changed your case files, newest first (erasures included)")
 def get_audit(who: CaseActorDep, db: DbDep, settings: SettingsDep,
-              case_id: Annotated[str | None, Query(max_length=64, description="One case's entries")] = None,
+              case_id: Annotated[SafeStr | None, Query(max_length=64, description="One case's entries")] = None,
               limit: Annotated[int, Query(ge=1, le=200)] = 50,
               cursor: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
     partner, _ = who

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from sqlalchemy import select
 
 from app.dedup import admin
 from app.dedup.employers import employer_names
 from app.errors import NotFound
 from app.models import Employer, utcnow
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, problem_responses
 from app.schemas.dedup import EmployerRecord, ExplainOut, MergeIn, MergeOut, SplitOut
 
 from .deps import AdminDep, DbDep
 
 router = APIRouter(prefix="/api/v1/admin", tags=["dedup"])
-Id = Annotated[str, Path(min_length=1, max_length=64)]
+Id = IdPath
 
 
 @router.get("/postings/{posting_id}/explain", response_model=ExplainOut,

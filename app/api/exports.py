@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import orjson
 import pydantic
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response, StreamingResponse
 
 from app.db import Database
@@ -23,7 +23,7 @@ from app.export import csv as csv_export
 from app.export.feeds import atom, rss
 from app.export.jsonld import job_posting
 from app.normalize import region_by_code
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, SafeStr, problem_responses
 from app.search.service import SearchParams, search_jobs
 from app.services.jobs import get_job
 
@@ -34,11 +34,12 @@ Many = Annotated[list[str] | None, Query()]
 CSV_PAGE = 100
 
 
-def search_filters(q: Annotated[str | None, Query(max_length=200)] = None, region: Many = None,
+def search_filters(q: Annotated[SafeStr | None, Query(max_length=200)] = None, region: Many = None,
                    industry: Many = None, education: Many = None, job_type: Many = None,
-                   employer_type: Many = None, salary_min: Annotated[int | None, Query(ge=0)] = None,
+                   employer_type: Many = None, salary_min: Annotated[int | None, Query(ge=0, examples=[8000])] = None,
                    posted_since: date | None = None,
-                   sort: Annotated[str, Query(pattern="^(relevance|newest|salary)$")] = "newest") -> dict[str, Any]:
+                   sort: Annotated[str, Query(pattern="^(relevance|newest|salary)$", examples=["salary"])] = "newest",
+                   ) -> dict[str, Any]:
     """The search of ``GET /api/v1/jobs`` (newest first unless told otherwise)."""
     params: dict[str, Any] = {"q": q, "region": region or [], "industry": industry or [],
                               "education": education or [], "job_type": job_type or [],
@@ -76,10 +77,11 @@ def _title(filters: dict[str, Any]) -> str:
     return "24365 岗位订阅" + ("：" + "，".join(words) if words else "")
 
 
-def _links(request: Request, filters: dict[str, Any]) -> tuple[str, str, str]:
-    base = str(request.base_url).rstrip("/")
+def _links(request: Request, base: str, filters: dict[str, Any]) -> tuple[str, str, str]:
+    """The search page, this feed and a job's page, under the configured public URL (never Host)."""
     query = urlencode({k: v for k, v in filters.items() if v not in (None, [], "")}, doseq=True)
-    return f"{base}/?{query}", str(request.url), base + "/jobs/{id}"
+    self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"{base}/?{query}", self_url, base + "/jobs/{id}"
 
 
 @router.get("/feed.rss", response_class=Response, responses={
@@ -88,7 +90,7 @@ def _links(request: Request, filters: dict[str, Any]) -> tuple[str, str, str]:
 def get_rss(request: Request, filters: Filters, db: DbDep, settings: SettingsDep,
             limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Response:
     items, _ = _search(db, settings.secret_key, filters, limit)
-    link, self_url, page = _links(request, filters)
+    link, self_url, page = _links(request, settings.base_url, filters)
     return Response(rss(items, title=_title(filters), link=link, self_url=self_url, page_url=page),
                     media_type="application/rss+xml; charset=utf-8")
 
@@ -99,7 +101,7 @@ def get_rss(request: Request, filters: Filters, db: DbDep, settings: SettingsDep
 def get_atom(request: Request, filters: Filters, db: DbDep, settings: SettingsDep,
              limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Response:
     items, _ = _search(db, settings.secret_key, filters, limit)
-    link, self_url, page = _links(request, filters)
+    link, self_url, page = _links(request, settings.base_url, filters)
     return Response(atom(items, title=_title(filters), link=link, self_url=self_url, page_url=page),
                     media_type="application/atom+xml; charset=utf-8")
 
@@ -109,7 +111,7 @@ def get_atom(request: Request, filters: Filters, db: DbDep, settings: SettingsDe
     summary="Any search as CSV for Excel (UTF-8 with BOM), streamed")
 def get_csv(request: Request, filters: Filters, db: DbDep, settings: SettingsDep,
             max_rows: Annotated[int, Query(ge=1, le=50_000)] = 10_000) -> Response:
-    _, _, page = _links(request, filters)
+    _, _, page = _links(request, settings.base_url, filters)
 
     def pages() -> Iterator[list[dict[str, Any]]]:
         cursor, sent = None, 0
@@ -128,10 +130,10 @@ def get_csv(request: Request, filters: Filters, db: DbDep, settings: SettingsDep
 @router.get("/{job_id}/jsonld", response_class=Response, responses={
     200: {"content": {"application/ld+json": {}}, "description": "schema.org JobPosting"},
     **problem_responses(404, 422)}, summary="One job as schema.org JobPosting JSON-LD")
-def get_jsonld(request: Request, job_id: Annotated[str, Path(max_length=64)], db: DbDep) -> Response:
+def get_jsonld(job_id: IdPath, db: DbDep, settings: SettingsDep) -> Response:
     with db.read() as session:
         doc = get_job(session, job_id)
     if doc is None:
         raise NotFound("no such job")
-    page = str(request.base_url).rstrip("/") + f"/jobs/{job_id}"
+    page = f"{settings.base_url}/jobs/{job_id}"
     return Response(orjson.dumps(job_posting(doc, page_url=page)), media_type="application/ld+json")

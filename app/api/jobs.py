@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import ValidationError
 
 from app.errors import NotFound, ValidationFailed, field_error
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, SafeStr, problem_responses
 from app.schemas.job import JobList, JobOut
 from app.search.service import SearchParams, search_jobs
 from app.services.jobs import get_job
@@ -31,24 +31,24 @@ def _split(values: list[str]) -> list[str]:
                         "matches. Facet counts for a field ignore that field's own filter.")
 def get_jobs(
     db: DbDep, settings: SettingsDep,
-    q: Annotated[str | None, Query(max_length=200, description="Words to find (Chinese needs no spaces)")] = None,
+    q: Annotated[SafeStr | None, Query(max_length=200, description="Words to find (Chinese needs no spaces)")] = None,
     region: Annotated[list[str], Query(description="GB/T 2260 code; a province or city matches everything "
                                                    "inside it. Repeatable")] = [],  # noqa: B006
     industry: ListParam = [],  # noqa: B006
     education: ListParam = [],  # noqa: B006
     job_type: ListParam = [],  # noqa: B006
     employer_type: ListParam = [],  # noqa: B006
-    salary_min: Annotated[int | None, Query(ge=0, le=10_000_000,
+    salary_min: Annotated[int | None, Query(ge=0, le=10_000_000, examples=[8000],
                                             description="Monthly CNY the job's range must reach")] = None,
     posted_since: Annotated[datetime.date | None, Query(description="Posted on or after this day")] = None,
-    sort: Literal["relevance", "newest", "salary"] = "relevance",
+    sort: Annotated[Literal["relevance", "newest", "salary"], Query(examples=["salary"])] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     facets: Annotated[list[str], Query(description="Comma list among region, industry, education, "
                                                    "job_type, employer_type")] = [],  # noqa: B006
     status: Literal["open", "closed", "any"] = "open",
-    employer_id: Annotated[str | None, Query(max_length=64)] = None,
-    fair: Annotated[str | None, Query(max_length=64, description="Only the jobs on offer at this fair "
+    employer_id: Annotated[SafeStr | None, Query(max_length=64)] = None,
+    fair: Annotated[SafeStr | None, Query(max_length=64, description="Only the jobs on offer at this fair "
                                                                  "(`GET /api/v1/fairs`)")] = None,
 ) -> dict[str, Any]:
     raw: dict[str, Any] = {
@@ -71,7 +71,7 @@ def get_jobs(
 
 
 @router.get("/{job_id}", response_model=JobOut, responses=problem_responses(404, 422), summary="One job")
-def get_one_job(job_id: Annotated[str, Path(max_length=64)], db: DbDep) -> dict[str, object]:
+def get_one_job(job_id: IdPath, db: DbDep) -> dict[str, object]:
     with db.read() as session:
         doc = get_job(session, job_id)
     if doc is None:

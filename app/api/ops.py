@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi.security import HTTPAuthorizationCredentials
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from app.errors import problem_response
+from app.config import Settings
+from app.errors import NotFound, Unauthorized, problem_response
+from app.observability import metrics_text
+from app.schemas.common import problem_responses
+from app.security import same_token
 
-from .deps import DbDep
+from .deps import Credentials, DbDep, SettingsDep
 
 router = APIRouter(tags=["operations"])
 
@@ -29,7 +34,24 @@ def readyz(db: DbDep) -> Response:
     return Response(b'{"status":"ready"}', media_type="application/json")
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
-def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def metrics_allowed(settings: Settings, creds: HTTPAuthorizationCredentials | None) -> None:
+    """``HUB_METRICS_ACCESS``: token (``HUB_METRICS_TOKEN`` or the admin token), public, or off (404)."""
+    if settings.metrics_access == "public":
+        return
+    if settings.metrics_access == "off":
+        raise NotFound("Metrics are served on their own listener (HUB_METRICS_PORT).")
+    token = creds.credentials if creds is not None else ""
+    if not token:
+        raise Unauthorized("The metrics token is required (HUB_METRICS_TOKEN, or the admin token).")
+    if not any(same_token(token, t) for t in (settings.metrics_token, settings.admin_token) if t):
+        raise Unauthorized("The metrics token is not valid.")
+
+
+@router.get("/metrics", summary="Prometheus metrics (Bearer HUB_METRICS_TOKEN or the admin token)",
+            response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                             "description": "Prometheus text exposition format"},
+                       **problem_responses(401, 404)})
+def metrics(settings: SettingsDep, creds: Credentials) -> Response:
+    metrics_allowed(settings, creds)
+    return Response(metrics_text(), media_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,4 @@
-"""Partners (admin): register organisations and issue or revoke their API keys."""
+"""Partners (admin): register organisations, issue, list and revoke their API keys."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.cursor import decode_cursor, encode_cursor
 from app.errors import NotFound
-from app.schemas.common import problem_responses
+from app.models import utcnow
+from app.schemas.common import IdPath, problem_responses
 from app.schemas.partner import (
     ApiKeyCreated,
+    ApiKeyIn,
+    ApiKeyList,
+    ApiKeyOut,
     PartnerCreated,
     PartnerIn,
     PartnerKind,
@@ -23,8 +27,10 @@ from app.services.linkup import link_status, status_of
 from app.services.partners import (
     create_partner,
     get_partner,
-    issue_key,
+    list_keys,
     list_partners,
+    new_key,
+    revoke_key,
     revoke_keys,
     update_partner,
 )
@@ -41,6 +47,10 @@ def _out(p: object) -> dict[str, object]:
     return PartnerOut.model_validate(p, from_attributes=True).model_dump(mode="json")
 
 
+def _key(k: object) -> dict[str, object]:
+    return ApiKeyOut.model_validate(k, from_attributes=True).model_dump(mode="json")
+
+
 @router.post("/partners", status_code=201, response_model=PartnerCreated, responses=ERRORS,
              summary="Register a partner (admin); the API key is shown once")
 def post_partner(body: PartnerIn, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
@@ -48,7 +58,7 @@ def post_partner(body: PartnerIn, _: AdminDep, db: DbDep, settings: SettingsDep)
     with db.write() as session:
         partner, key = create_partner(session, name=body.name, kind=body.kind,
                                       region_code=region, secret=settings.secret_key)
-        return {**_out(partner), "api_key": key}
+        return {**_out(partner), "api_key": key, "api_key_id": list_keys(session, partner.id)[0].id}
 
 
 @router.get("/partners", response_model=PartnerList, responses=ERRORS,
@@ -72,7 +82,7 @@ def get_partners(request: Request, _: AdminDep, db: DbDep, settings: SettingsDep
 
 @router.get("/partners/{partner_id}", response_model=PartnerListed, responses=ERRORS,
             summary="One partner (admin), with its link-up status")
-def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object]:
+def get_one_partner(partner_id: IdPath, _: AdminDep, db: DbDep) -> dict[str, object]:
     with db.read() as session:
         partner = get_partner(session, partner_id)
         if partner is None:
@@ -82,7 +92,7 @@ def get_one_partner(partner_id: str, _: AdminDep, db: DbDep) -> dict[str, object
 
 @router.patch("/partners/{partner_id}", response_model=PartnerListed, responses=ERRORS,
               summary="Correct a partner's name or region (admin)")
-def patch_partner(partner_id: str, body: PartnerPatch, _: AdminDep, db: DbDep) -> dict[str, object]:
+def patch_partner(partner_id: IdPath, body: PartnerPatch, _: AdminDep, db: DbDep) -> dict[str, object]:
     with db.write() as session:
         partner = get_partner(session, partner_id)
         if partner is None:
@@ -97,17 +107,38 @@ def patch_partner(partner_id: str, body: PartnerPatch, _: AdminDep, db: DbDep) -
 
 @router.post("/partners/{partner_id}/keys", status_code=201, response_model=ApiKeyCreated,
              responses=ERRORS, summary="Issue another API key (admin), e.g. to rotate keys")
-def post_key(partner_id: str, _: AdminDep, db: DbDep, settings: SettingsDep) -> dict[str, object]:
+def post_key(partner_id: IdPath, _: AdminDep, db: DbDep, settings: SettingsDep,
+             body: ApiKeyIn | None = None) -> dict[str, object]:
+    """The new key works at once and the old ones keep working: switch your systems over, then
+    revoke the old key by its id. The secret is in this answer only."""
     with db.write() as session:
         if get_partner(session, partner_id) is None:
             raise NotFound("no such partner")
-        key = issue_key(session, partner_id, settings.secret_key)
-        return {"id": partner_id, "partner_id": partner_id, "api_key": key}
+        row, key = new_key(session, partner_id, settings.secret_key, body.name if body else None)
+        return {**_key(row), "api_key": key}
+
+
+@router.get("/partners/{partner_id}/keys", response_model=ApiKeyList, responses=ERRORS,
+            summary="List a partner's API keys (admin): ids, names, last use; never the secret")
+def get_keys(partner_id: IdPath, _: AdminDep, db: DbDep) -> dict[str, object]:
+    with db.read() as session:
+        if get_partner(session, partner_id) is None:
+            raise NotFound("no such partner")
+        return {"items": [_key(k) for k in list_keys(session, partner_id)]}
+
+
+@router.delete("/partners/{partner_id}/keys/{key_id}", status_code=204, responses=ERRORS,
+               summary="Revoke one API key (admin); the partner's other keys keep working")
+def delete_key(partner_id: IdPath, key_id: IdPath, _: AdminDep, db: DbDep) -> Response:
+    with db.write() as session:
+        if revoke_key(session, partner_id, key_id, utcnow()) is None:
+            raise NotFound("no such key for this partner")
+    return Response(status_code=204)
 
 
 @router.delete("/partners/{partner_id}/keys", status_code=204, responses=ERRORS,
                summary="Revoke every API key of a partner (admin)")
-def delete_keys(partner_id: str, _: AdminDep, db: DbDep) -> Response:
+def delete_keys(partner_id: IdPath, _: AdminDep, db: DbDep) -> Response:
     with db.write() as session:
         if get_partner(session, partner_id) is None:
             raise NotFound("no such partner")

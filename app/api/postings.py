@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -12,14 +12,14 @@ from app.errors import NotFound, ValidationFailed, field_error
 from app.ingest.pipeline import PartnerRef, prepare, store_batch, withdraw
 from app.jsonutil import ORJSONResponse
 from app.models import Posting
-from app.schemas.common import problem_responses
+from app.schemas.common import ExternalIdPath, problem_responses
 from app.schemas.posting import BatchResult, PostingBatchIn, PostingIn, PostingRecord
 
 from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep, read_json
 from .idempotency import request_hash, run_idempotent
 
 router = APIRouter(prefix="/api/v1/postings", tags=["postings"])
-ExternalId = Annotated[str, Path(min_length=1, max_length=128)]
+ExternalId = ExternalIdPath
 ERRORS = problem_responses(401, 403, 404, 409, 413, 422)
 
 

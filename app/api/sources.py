@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,7 @@ from app.errors import (
 )
 from app.jsonutil import ORJSONResponse
 from app.models import Partner, utcnow
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, problem_responses
 from app.schemas.sources import (
     SourceDetail,
     SourceIn,
@@ -51,7 +51,7 @@ from .deps import Credentials, DbDep, IdempotencyKey, SettingsDep
 from .idempotency import request_hash, run_idempotent
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
-Id = Annotated[str, Path(min_length=1, max_length=64)]
+Id = IdPath
 ERRORS = problem_responses(401, 403, 404, 409, 413, 422)
 
 

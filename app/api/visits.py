@@ -17,7 +17,7 @@ from app.schemas.campaign import (
     VisitPatch,
     VisitProgress,
 )
-from app.schemas.common import problem_responses
+from app.schemas.common import SafeStr, problem_responses
 from app.services.campaign import province_of
 from app.services.rules import set_rules
 from app.services.visits import (
@@ -51,7 +51,7 @@ async def post_visit(spec: VisitIn, request: Request, partner: UniversityDep, db
 @router.get("", response_model=VisitList, responses=problem_responses(401, 403, 422),
             summary="Your visits, most recent first")
 def get_visits(partner: UniversityDep, db: DbDep, settings: SettingsDep,
-               leader: Annotated[str | None, Query(max_length=100, description="Only this leader's visits")] = None,
+               leader: Annotated[SafeStr | None, Query(max_length=100, description="Only this leader's visits")] = None,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
                cursor: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
     with db.read() as session:
@@ -70,8 +70,8 @@ def get_progress(partner: UniversityDep, db: DbDep) -> dict[str, Any]:
 @router.get("/new-employer", response_model=NewEmployerCheck, responses=problem_responses(401, 403, 422),
             summary="Would a visit to this employer today be a newly developed employer (新开拓用人单位)?")
 def get_new_employer(partner: UniversityDep, db: DbDep,
-                     employer_name: Annotated[str, Query(min_length=1, max_length=300)],
-                     credit_code: Annotated[str | None, Query(max_length=18)] = None) -> dict[str, Any]:
+                     employer_name: Annotated[SafeStr, Query(min_length=1, max_length=300)],
+                     credit_code: Annotated[SafeStr | None, Query(max_length=18)] = None) -> dict[str, Any]:
     with db.read() as session:
         return check_new_employer(session, partner.id, employer_name, credit_code, utcnow())
 

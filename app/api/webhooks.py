@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.cursor import decode_cursor, encode_cursor
 from app.errors import ValidationFailed, field_error
 from app.jsonutil import ORJSONResponse
 from app.models import utcnow
-from app.schemas.common import problem_responses
+from app.schemas.common import IdPath, problem_responses
 from app.schemas.webhooks import (
     DeliveryList,
     DeliveryOut,
@@ -38,7 +38,7 @@ from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep
 from .idempotency import request_hash, run_idempotent
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
-Id = Annotated[str, Path(min_length=1, max_length=64)]
+Id = IdPath
 ERRORS = problem_responses(401, 403, 404, 409, 413, 422)
 
 

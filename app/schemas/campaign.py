@@ -9,7 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, Field
 
 from app.normalize import region_by_code
 
-from .common import NonBlank, SafeStr, StrictModel
+from .common import Id, NonBlank, SafeStr, StrictModel
 
 FairKind = Literal["regional", "industry", "alliance", "campus"]
 FairMode = Literal["online", "offline", "hybrid"]
@@ -31,10 +31,10 @@ def _plausible(value: datetime) -> datetime:
 
 
 When = Annotated[AwareDatetime, AfterValidator(_plausible)]
-RegionCode = Annotated[str, Field(min_length=6, max_length=6, pattern=r"^\d{6}$"), AfterValidator(_region)]
+RegionCode = Annotated[SafeStr, Field(min_length=6, max_length=6, pattern=r"^\d{6}$"), AfterValidator(_region)]
 Text300 = Annotated[NonBlank, Field(max_length=300)]
 Url = Annotated[SafeStr, Field(max_length=2048, pattern=r"^https?://\S+$")]
-JobId = Annotated[str, Field(min_length=1, max_length=64)]
+JobId = Id
 
 
 # -- fairs -----------------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from .common import StrictModel
+from .common import Id, StrictModel
 
 Decision = Literal["new", "matched", "stayed", "kept", "moved", "pinned", "split", "merged"]
 
@@ -52,7 +52,7 @@ class SplitOut(StrictModel):
 
 
 class MergeIn(StrictModel):
-    into: Annotated[str, Field(min_length=1, max_length=64, description="The job that absorbs this one")]
+    into: Id = Field(description="The job that absorbs this one")
 
 
 class MergeOut(StrictModel):

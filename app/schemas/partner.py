@@ -33,12 +33,34 @@ class PartnerOut(StrictModel):
 
 class PartnerCreated(PartnerOut):
     api_key: str = Field(description="Shown once; the hub keeps only a hash")
+    api_key_id: str = Field(description="The key's id, to revoke this one key later")
 
 
-class ApiKeyCreated(StrictModel):
+KeyName = Annotated[NonBlank, Field(max_length=100, description="Your label for the key, e.g. 生产环境")]
+
+
+class ApiKeyIn(StrictModel):
+    name: KeyName | None = None
+
+
+class ApiKeyOut(StrictModel):
+    """One API key as listed: never the secret, which the hub does not keep."""
+
     id: str
     partner_id: str
-    api_key: str
+    name: str | None
+    prefix: str = Field(description="The 8 hex characters after `hub_`, enough to recognise the key")
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="The last request it authenticated, to within a minute")
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    api_key: str = Field(description="Shown once; the hub keeps only a hash")
+
+
+class ApiKeyList(StrictModel):
+    items: list[ApiKeyOut]
 
 
 class LinkStatus(StrictModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from .common import SafeStr, StrictModel
+from .common import Id, SafeStr, StorableJson, StrictModel
 
 SourceFormat = Literal["json", "jsonld", "rss", "atom", "xml", "csv", "greenhouse", "lever"]
 RunStatus = Literal["running", "succeeded", "not_modified", "partial", "failed", "skipped", "abandoned"]
@@ -19,12 +19,12 @@ MAPPING_DOC = ("Field mapping for feeds with their own key names, e.g. "
 
 
 class SourceIn(StrictModel):
-    partner_id: Annotated[SafeStr, Field(max_length=64)] | None = Field(
+    partner_id: Id | None = Field(
         default=None, description="The owning partner; required for the admin, defaults to the caller's own")
     url: Url = Field(description="http(s); must resolve to public addresses only (checked again at every fetch)")
     format: SourceFormat
     interval_seconds: Interval
-    mapping: dict[str, Any] | None = Field(default=None, description=MAPPING_DOC)
+    mapping: StorableJson | None = Field(default=None, description=MAPPING_DOC)
     snapshot: bool = Field(default=False, description=(
         "The feed lists every open posting: one missing from `withdraw_after_misses` complete fetches "
         "in a row is withdrawn. Failed, partial or shrunken fetches (under half the last count) withdraw nothing."))
@@ -36,7 +36,7 @@ class SourcePatch(StrictModel):
     url: Url | None = None
     format: SourceFormat | None = None
     interval_seconds: Interval | None = None
-    mapping: dict[str, Any] | None = None
+    mapping: StorableJson | None = None
     snapshot: bool | None = None
     withdraw_after_misses: Misses | None = None
     enabled: bool | None = None

@@ -188,6 +188,8 @@ def _by_salary(engine: Any, plan: Plan, position: list[int] | None, n: int) -> l
     i = 0
     while i < len(bands) and len(hits) < n:
         i = _skip_empty(engine, plan, bands, i)
+        if i >= len(bands):  # every band left is empty
+            break
         band = bands[i]
         after = position[1] if position and band == position[0] else None
         hits += [[band, d] for d in engine.page(plan.bands([band]), "all", after, n - len(hits))]
@@ -196,7 +198,7 @@ def _by_salary(engine: Any, plan: Plan, position: list[int] | None, n: int) -> l
 
 
 def _skip_empty(engine: Any, plan: Plan, bands: list[int], i: int) -> int:
-    """The index of the first band from ``i`` on that may hold a match."""
+    """The index of the first band from ``i`` on that may hold a match (``len(bands)``: none)."""
     size = 16
     while size >= 2:
         chunk = bands[i:i + size]

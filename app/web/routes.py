@@ -12,6 +12,7 @@ from starlette.responses import Response
 from app.api.deps import DbDep, SettingsDep
 from app.db import Database
 from app.errors import HubError
+from app.schemas.common import SafeStr
 from app.search.service import SearchParams, SearchResult, query_terms, search_jobs
 from app.services.jobs import get_job
 
@@ -86,18 +87,18 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/jobs/{job_id}")
-def job_page(job_id: str, request: Request, db: DbDep) -> Response:
+def job_page(job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     job, start = None, time.perf_counter()
     if len(job_id) <= 64 and job_id.isascii() and job_id.isalnum():
         with db.read() as session:
             job = get_job(session, job_id)
     if job is None:
         return error_page(404, "职位不存在", "这个职位不存在，或已被发布方删除。可以回到搜索页看看其他职位。")
-    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, str(request.url.replace(query=""))))
+    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, f"{settings.base_url}/jobs/{job['id']}"))
 
 
 @router.get("/employers/{employer_id}")
-def employer_page(employer_id: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
+def employer_page(employer_id: SafeStr, request: Request, db: DbDep, settings: SettingsDep) -> Response:
     employer, start = None, time.perf_counter()
     if len(employer_id) <= 64 and employer_id.isascii() and employer_id.isalnum():
         with db.read() as session:
@@ -124,7 +125,7 @@ def fairs_page() -> Response:
 
 
 @router.get("/static/{name}")
-def static_file(name: str, request: Request) -> Response:
+def static_file(name: SafeStr, request: Request) -> Response:
     asset = assets().get(name)
     if asset is None:
         return Response(b"not found", status_code=404, media_type="text/plain",

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.observability import JSONFormatter
-from tests.conftest import auth, make_posting
+from tests.conftest import ADMIN, auth, make_posting
 
 
 def test_healthz_and_readyz_answer(client: TestClient) -> None:
@@ -32,7 +32,7 @@ def test_metrics_count_requests_ingested_postings_and_rejections(client: TestCli
     _, key = partner
     client.post("/api/v1/postings/batch", json={"postings": [make_posting("M1"), make_posting("M2", title="")]},
                 headers=auth(key))
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers=ADMIN).text
     assert 'hub_postings_ingested_total{status="created"}' in text
     assert 'hub_postings_rejected_total{reason="' in text
     assert 'hub_http_requests_total{method="POST",route="/api/v1/postings/batch",status="200"}' in text

@@ -85,29 +85,40 @@ def test_paging_under_concurrent_writers_never_repeats_or_skips(app: Any, partne
                 for i in range(15)]
         assert http.post("/api/v1/postings/batch", json={"postings": seed}, headers=auth(key)).status_code == 200
         stop = threading.Event()
+        written: list[tuple[int, str]] = []  # each write's status and outcome: checked below
+        first_write = threading.Event()
 
         def writer() -> None:
             n = 0
             while not stop.is_set() and n < 40:
                 posting = make_posting(f"LIVE{n}", title=f"销售代表新{n}", posted_at="2026-06-01T09:00:00+08:00")
-                http.post("/api/v1/postings/batch", json={"postings": [posting]}, headers=auth(key))
+                resp = http.post("/api/v1/postings/batch", json={"postings": [posting]}, headers=auth(key))
+                written.append((resp.status_code, resp.json()["results"][0]["status"]
+                                if resp.status_code == 200 else resp.text))
+                first_write.set()
                 n += 1
 
         thread = threading.Thread(target=writer)
         thread.start()
         try:
-            seen: list[str] = []
+            assert first_write.wait(30)  # the reader starts once the writer is under way
             params: dict[str, Any] = {"q": "销售", "sort": "newest", "limit": 2}
-            body = http.get("/api/v1/jobs", params=params).json()
-            seen += titles(body)
-            while body["next_cursor"]:
-                body = http.get("/api/v1/jobs", params={**params, "cursor": body["next_cursor"]}).json()
-                seen += titles(body)
+            pages = [http.get("/api/v1/jobs", params=params)]
+            while pages[-1].status_code == 200 and pages[-1].json()["next_cursor"]:
+                pages.append(http.get("/api/v1/jobs", params={**params, "cursor": pages[-1].json()["next_cursor"]}))
+            writes_while_reading = len(written)
         finally:
             stop.set()
             thread.join()
+        assert [p.status_code for p in pages] == [200] * len(pages)
+        seen = [t for p in pages for t in titles(p.json())]
+        # The writers really wrote, while the reader paged: every write a 200 that created its job.
+        assert writes_while_reading > 0
+        assert written == [(200, "created")] * len(written), written
+        total = http.get("/api/v1/jobs", params={"q": "销售", "limit": 1}).json()["total"]
     assert len(seen) == len(set(seen))
     assert {f"销售代表{i}" for i in range(15)} <= set(seen)
+    assert total == 15 + len(written)
 
 
 def test_open_and_closed_jobs_interleave_by_freshness_when_both_are_asked_for(
