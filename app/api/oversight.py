@@ -40,7 +40,7 @@ Province = Annotated[str | None, Query(max_length=12, description="A province co
 @router.get("/universities", response_model=UniversityTable, responses={
     **table_responses(UniversityTable), **problem_responses(401, 403, 404, 422)},
     summary="Every university of a province: visits, new employers, cases (counts), fairs, link-up")
-def get_universities(request: Request, caller: CallerDep, db: DbDep, province: Province = None,
+def get_university_oversight(request: Request, caller: CallerDep, db: DbDep, province: Province = None,
                      sort: Literal["behind", "name", "employers_visited", "cases_uncovered",
                                    "last_posting_at"] = "behind",
                      order: Order = "desc", format: Format = None) -> Any:
@@ -82,7 +82,7 @@ def patch_university(university_id: Id, spec: UniversityPatch, caller: CallerDep
 @router.get("/provinces", response_model=ProvinceTable, responses={
     **table_responses(ProvinceTable), **problem_responses(401, 403, 422)},
     summary="All 31 provinces (a provincial key: its own row): universities at target, cases, link-up")
-def get_provinces(request: Request, caller: CallerDep, db: DbDep,
+def get_province_oversight(request: Request, caller: CallerDep, db: DbDep,
                   sort: Literal["behind", "province_code", "universities_below_visit_target",
                                 "cases_uncovered"] = "behind",
                   order: Order = "desc", format: Format = None) -> Any:

@@ -126,7 +126,7 @@ def get_submissions(request: Request, caller: CallerDep, db: DbDep, date: Day = 
 @router.get("/provinces", response_model=NationalReport, responses={
     **table_responses(NationalReport), **problem_responses(401, 403, 404, 422)},
     summary="The ministry's table: all 31 provinces for a day or a range (≤ 92 days), status and figures")
-def get_provinces(request: Request, caller: CallerDep, db: DbDep, settings: SettingsDep, date: Day = None,
+def get_province_reports(request: Request, caller: CallerDep, db: DbDep, settings: SettingsDep, date: Day = None,
                   from_: Annotated[datetime.date | None, Query(alias="from", description="First day of a range")]
                   = None,
                   to: Annotated[datetime.date | None, Query(description="Last day of a range (inclusive)")] = None,
