@@ -324,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     daily.add_argument("--from", dest="first", type=_day, help="first day of a range (with --to; at most 92 days)")
     daily.add_argument("--to", dest="last", type=_day, help="last day of a range (inclusive)")
     daily.add_argument("--province", help="one province's row (a province code)")
-    daily.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    daily.add_argument("--format", choices=("json", "csv", "xlsx"), default="json", help="json (default), csv (UTF-8 with BOM) or xlsx (needs --output)")
     daily.add_argument("--output", help="write to this file (needed for xlsx)")
     daily.set_defaults(func=_report_daily)
     snapshot = report.add_parser("snapshot", help="take (or retake) a day's 17:00 snapshot of every province now")

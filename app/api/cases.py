@@ -97,6 +97,8 @@ def get_audit(who: CaseActorDep, db: DbDep, settings: SettingsDep,
               case_id: Annotated[SafeStr | None, Query(max_length=64, description="One case's entries")] = None,
               limit: Annotated[int, Query(ge=1, le=200)] = 50,
               cursor: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
+    """The audit log of your case files: who (partner, API key, staff user) read or changed which case,
+    when, and which fields (never their values)."""
     partner, _ = who
     with db.read() as session:
         items, nxt = audit_entries(session, partner.id, case_id=case_id, cursor=cursor, limit=limit,
@@ -127,6 +129,8 @@ def patch_case(case_id: Id, spec: CasePatch, who: CaseActorDep, db: DbDep) -> di
 @router.delete("/{case_id}", status_code=204, responses=READ_ERRORS,
                summary="Erase a case file: its fields, pushes and records are destroyed; the audit entry stays")
 def delete_case(case_id: Id, who: CaseActorDep, db: DbDep) -> Response:
+    """Erase a case file: its fields, pushes and records are destroyed; an audit record of the erasure
+    stays."""
     partner, actor = who
     with db.write() as session:
         erase_case(session, own_case(session, partner.id, case_id, lock=True), utcnow(), actor)
@@ -171,6 +175,8 @@ def get_pushes(case_id: Id, who: CaseActorDep, db: DbDep) -> dict[str, Any]:
                      "the outcome")
 async def post_record(case_id: Id, spec: RecordIn, request: Request, who: CaseActorDep, db: DbDep,
                       settings: SettingsDep, idempotency_key: IdempotencyKey = None) -> Any:
+    """Add a dated assistance record to a case (guidance, training such as 宏志助航, a push, an interview,
+    the outcome); free text must hold no ID, phone or email."""
     partner, actor = who
 
     def work(session: Session) -> dict[str, Any]:
@@ -183,6 +189,7 @@ async def post_record(case_id: Id, spec: RecordIn, request: Request, who: CaseAc
 @router.get("/{case_id}/records", response_model=RecordList, responses=READ_ERRORS,
             summary="A case's assistance records, oldest first")
 def get_records(case_id: Id, who: CaseActorDep, db: DbDep) -> dict[str, Any]:
+    """A case's assistance records, oldest first."""
     partner, actor = who
     with db.write() as session:
         own_case(session, partner.id, case_id)

@@ -44,6 +44,9 @@ def get_university_oversight(request: Request, caller: CallerDep, db: DbDep, pro
                      sort: Literal["behind", "name", "employers_visited", "cases_uncovered",
                                    "last_posting_at"] = "behind",
                      order: Order = "desc", format: Format = None) -> Any:
+    """One row per university of a province: visits against the rule that applies, new employers, cases
+    open/covered/uncovered (counts only), fairs held and link-up status, most behind first. JSON, CSV
+    (UTF-8 with BOM) or xlsx."""
     scope = overseen_province(caller, province_param(request, province))
     with db.read() as session:
         rows = university_table(session, scope, utcnow(), sort=sort, descending=order == "desc")
@@ -56,6 +59,8 @@ def get_university_oversight(request: Request, caller: CallerDep, db: DbDep, pro
 @router.get("/universities/{university_id}", response_model=UniversityRow,
             responses=problem_responses(401, 403, 404, 422), summary="One university of your oversight")
 def get_university(university_id: Id, caller: CallerDep, db: DbDep) -> dict[str, Any]:
+    """One university's oversight row (its province's platform or the ministry); another province's
+    university is a 404."""
     with db.read() as session:
         return university_rows(session, [overseen_university(session, caller, university_id)], utcnow())[0]
 
@@ -64,6 +69,8 @@ def get_university(university_id: Id, caller: CallerDep, db: DbDep) -> dict[str,
               responses=problem_responses(401, 403, 404, 422),
               summary="A province flags a university below the local placement rate, or raises its rules")
 def patch_university(university_id: Id, spec: UniversityPatch, caller: CallerDep, db: DbDep) -> dict[str, Any]:
+    """Flag a university of your province as below the local placement rate, or raise its rules
+    (provincial platform key)."""
     require_role(caller, "provincial_platform", what="set rules and flags for a university")
     assert caller.partner is not None
     now = utcnow()
@@ -86,6 +93,8 @@ def get_province_oversight(request: Request, caller: CallerDep, db: DbDep,
                   sort: Literal["behind", "province_code", "universities_below_visit_target",
                                 "cases_uncovered"] = "behind",
                   order: Order = "desc", format: Format = None) -> Any:
+    """One row per province (the ministry): universities linked up, at target and below, flagged,
+    summed visits and cases (counts only), fairs held and the platform's link-up, most behind first."""
     scope = overseen_province(caller, None)
     with db.read() as session:
         rows = province_table(session, utcnow(), province=scope, sort=sort, descending=order == "desc")

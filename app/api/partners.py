@@ -93,6 +93,8 @@ def get_one_partner(partner_id: IdPath, _: AdminDep, db: DbDep) -> dict[str, obj
 @router.patch("/partners/{partner_id}", response_model=PartnerListed, responses=ERRORS,
               summary="Correct a partner's name or region (admin)")
 def patch_partner(partner_id: IdPath, body: PartnerPatch, _: AdminDep, db: DbDep) -> dict[str, object]:
+    """Correct a partner's name or region (admin). A university's or provincial platform's region stays
+    required (a province for a platform); its records count where it is now, in every report."""
     with db.write() as session:
         partner = get_partner(session, partner_id)
         if partner is None:

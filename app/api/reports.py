@@ -99,6 +99,9 @@ def get_daily(request: Request, _caller: CallerDep, db: DbDep,
              responses=problem_responses(401, 403, 422),
              summary="A province submits (or resubmits) a day's report: the figures plus its narrative")
 def post_submission(spec: SubmissionIn, caller: CallerDep, db: DbDep, settings: SettingsDep) -> dict[str, Any]:
+    """Submit (or resubmit) your province's daily report: the day's figures as snapshotted plus the
+    narrative (活动总结) and highlights. Every version is kept; one after the cut-off is accepted and
+    marked late. Provincial platform keys only."""
     require_role(caller, "provincial_platform", what="submit a province's daily report")
     assert caller.partner is not None
     province = caller.province
@@ -117,6 +120,8 @@ def get_submissions(request: Request, caller: CallerDep, db: DbDep, date: Day = 
                     from_: Annotated[datetime.date | None, Query(alias="from")] = None,
                     to: datetime.date | None = None,
                     province: Annotated[str | None, Query(max_length=12)] = None) -> dict[str, Any]:
+    """The submitted versions of a province's daily reports for a day or a range, newest first (a
+    provincial key reads its own province)."""
     first, last = _days(request, date, from_, to)
     scope = overseen_province(caller, province_param(request, province))
     with db.read() as session:
@@ -132,6 +137,9 @@ def get_province_reports(request: Request, caller: CallerDep, db: DbDep, setting
                   to: Annotated[datetime.date | None, Query(description="Last day of a range (inclusive)")] = None,
                   province: Annotated[str | None, Query(max_length=12)] = None,
                   format: Format = None) -> Any:
+    """The ministry's table: every province for a day or a range of up to 92 days, flows summed and
+    stocks from the last day, with each province's status (on_time, late, missing, pending) and latest
+    narrative. JSON, CSV (UTF-8 with BOM) or xlsx."""
     first, last = _days(request, date, from_, to)
     scope = overseen_province(caller, province_param(request, province))
     with db.read() as session:
@@ -146,6 +154,8 @@ def get_province_reports(request: Request, caller: CallerDep, db: DbDep, setting
 @router.post("/daily/snapshots", response_model=SnapshotTaken, responses=problem_responses(401, 403, 422),
              summary="Take (or retake) a day's snapshot of every province now (admin)")
 def post_snapshot(_: AdminDep, db: DbDep, settings: SettingsDep, date: Day = None) -> dict[str, Any]:
+    """Take (or retake) a reporting day's snapshot of every province now (admin); the worker does this
+    at the snapshot time each day, and a rerun replaces the same snapshot."""
     now = utcnow()
     day = date or today_in_beijing(now)
     check_range(day, day, now, to_field="date")

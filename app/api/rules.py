@@ -35,6 +35,8 @@ def _view(session: Any, caller: Caller) -> dict[str, Any]:
 @router.get("", response_model=RuleSet, responses=ERRORS,
             summary="The rules as they apply to you, with where each comes from")
 def get_rules(caller: CallerDep, db: DbDep) -> dict[str, Any]:
+    """The campaign's rules as they apply to the caller, with every level (default, national, province,
+    university) and where each applying value comes from."""
     with db.read() as session:
         return _view(session, caller)
 
@@ -50,6 +52,8 @@ def _put(caller: Caller, db: Any, level: str, scope: str, spec: RulesIn) -> dict
 @router.put("", response_model=RuleSet, responses=ERRORS,
             summary="The ministry sets the national rules (national key)")
 def put_national(spec: RulesIn, caller: CallerDep, db: DbDep) -> dict[str, Any]:
+    """Set the national rules (the ministry's key): employers visited per university, newly developed
+    employers for flagged universities, matched pushes per open case."""
     require_role(caller, "national", what="set the national rules")
     return _put(caller, db, "national", "", spec)
 
@@ -57,6 +61,8 @@ def put_national(spec: RulesIn, caller: CallerDep, db: DbDep) -> dict[str, Any]:
 @router.put("/province", response_model=RuleSet, responses=ERRORS,
             summary="A province raises rules for all its universities (never below the national ones)")
 def put_province(spec: RulesIn, caller: CallerDep, db: DbDep) -> dict[str, Any]:
+    """Raise a rule for every university of your province (provincial platform key); a value below the
+    national rule is a 422 naming the field."""
     require_role(caller, "provincial_platform", what="set a province's rules")
     return _put(caller, db, "province", caller.province or "", spec)
 
@@ -64,6 +70,8 @@ def put_province(spec: RulesIn, caller: CallerDep, db: DbDep) -> dict[str, Any]:
 @router.put("/university", response_model=RuleSet, responses=ERRORS,
             summary="A university aims higher for itself (never below the rules that apply to it)")
 def put_university(spec: RulesIn, caller: CallerDep, db: DbDep) -> dict[str, Any]:
+    """Aim higher for your own university (university key); a value below the rules above is a 422
+    naming the field."""
     require_role(caller, "university", what="set a university's own aims")
     assert caller.partner is not None
     return _put(caller, db, "university", caller.partner.id, spec)

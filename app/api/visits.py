@@ -72,6 +72,8 @@ def get_progress(partner: UniversityDep, db: DbDep) -> dict[str, Any]:
 def get_new_employer(partner: UniversityDep, db: DbDep,
                      employer_name: Annotated[SafeStr, Query(min_length=1, max_length=300)],
                      credit_code: Annotated[SafeStr | None, Query(max_length=18)] = None) -> dict[str, Any]:
+    """Ask before recording a visit whether the hub would call the employer newly developed (新开拓) for
+    you: no earlier visit to it by your university and no posting from it shared by you before."""
     with db.read() as session:
         return check_new_employer(session, partner.id, employer_name, credit_code, utcnow())
 
@@ -96,6 +98,8 @@ def get_visit(visit_id: Id, partner: UniversityDep, db: DbDep) -> dict[str, Any]
 @router.patch("/{visit_id}", response_model=VisitOut, responses=ERRORS,
               summary="Correct one of your visits (the fields sent)")
 def patch_visit(visit_id: Id, spec: VisitPatch, partner: UniversityDep, db: DbDep) -> dict[str, Any]:
+    """Correct one of your visits: the fields you send change; a date stays no later than today
+    (Beijing). Another university's visit is a 404."""
     with db.write() as session:
         visit = own_visit(session, partner.id, visit_id, lock=True)
         return visit_document(update_visit(session, visit, spec.model_dump(mode="python", exclude_unset=True),
@@ -105,6 +109,8 @@ def patch_visit(visit_id: Id, spec: VisitPatch, partner: UniversityDep, db: DbDe
 @router.delete("/{visit_id}", status_code=204, responses=problem_responses(401, 403, 404, 422),
                summary="Delete one of your visits (recorded by mistake)")
 def remove_visit(visit_id: Id, partner: UniversityDep, db: DbDep) -> Response:
+    """Delete one of your visits (recorded by mistake); progress and reports no longer count it.
+    Another university's visit is a 404."""
     with db.write() as session:
         delete_visit(session, own_visit(session, partner.id, visit_id, lock=True))
     return Response(status_code=204)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from .common import NonBlank
+from .common import NonBlank, SafeStr
 
 # A resident ID (18 characters, or the old 15 digits) anywhere in a run of digits.
 _ID = re.compile(r"\d{17}[\dXx]|\d{15}")
@@ -47,5 +47,5 @@ def _refuse_personal_ref(ref: str) -> str:
 # Free text in a case file (or a province's narrative): not blank; no ID, mobile or email.
 FreeText = Annotated[NonBlank, AfterValidator(_refuse_personal)]
 Line = Annotated[NonBlank, Field(max_length=500), AfterValidator(_refuse_personal)]
-StudentRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
+StudentRef = Annotated[SafeStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
                        AfterValidator(_refuse_personal_ref)]

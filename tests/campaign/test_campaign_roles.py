@@ -37,7 +37,7 @@ def test_cli_refuses_a_university_without_a_region(settings: Any) -> None:
     env = {"HUB_DATABASE_URL": settings.database_url, "HUB_SECRET_KEY": settings.secret_key, "PATH": ""}
     bad = subprocess.run([sys.executable, "-m", "app.cli", "partner", "create", "--name", "x", "--kind", "university"],
                          env=env, capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and "region_code" in bad.stderr
+    assert bad.returncode == 2 and "--region" in bad.stderr
     good = subprocess.run([sys.executable, "-m", "app.cli", "partner", "create", "--name", "x", "--kind",
                            "provincial_platform", "--region", "440000"], env=env, capture_output=True, text=True,
                           timeout=60)
