@@ -1,4 +1,9 @@
-"""Settings, read once from the environment (prefix ``HUB_``)."""
+"""Settings, read once from the environment (prefix ``HUB_``).
+
+Each setting's docstring is its meaning in the README's settings table (``hub settings``
+prints the table; a test checks the README carries it), so a new setting is documented
+where it is declared.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER = "change-me"
@@ -15,60 +20,80 @@ PLACEHOLDER = "change-me"
 class Settings(BaseSettings):
     """Everything the hub can be told from outside, with defaults a newcomer can run."""
 
-    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore", use_attribute_docstrings=True)
 
     env: Literal["development", "test", "production"] = "development"
+    """`production` refuses placeholder secrets (`HUB_ADMIN_TOKEN`, `HUB_SECRET_KEY`)."""
     database_url: str = "sqlite:///./hub.db"
+    """`postgresql://user@host:5432/db` for PostgreSQL (psycopg 3 is picked for you)."""
     admin_token: str = PLACEHOLDER
-    # Pepper for the HMAC that API keys are stored under.
+    """Bearer token for the admin endpoints; a real secret (16+ characters) in production."""
     secret_key: str = PLACEHOLDER
+    """HMAC key for stored API-key hashes and cursors; a real secret in production, the same on every machine."""
     host: str = "127.0.0.1"
+    """Where `hub serve` listens (`0.0.0.0` in a container)."""
     port: int = 8000
+    """The port `hub serve` listens on."""
+    workers: int = 1
+    """API processes `hub serve` starts on that port (`--workers`); `/metrics` sums them."""
     log_level: str = "INFO"
+    """Log level: DEBUG, INFO, WARNING, ERROR."""
     log_json: bool = True
+    """Logs as one JSON object per line (off: plain text)."""
+    scheduler_log_level: str = "WARNING"
+    """Log level of APScheduler, which logs every run of every job at INFO."""
     max_body_bytes: int = 10 * 1024 * 1024
+    """Largest request body accepted (413 past it)."""
     max_batch: int = 1000
+    """Most postings in one batch push."""
     idempotency_ttl_hours: int = 48
+    """How long `Idempotency-Key` answers are kept for replay."""
     sync_allow_private: bool = False
-    # Feed sync (app/sync): body cap per page, overall deadline per fetch, a worker's lease
-    # on a source while it runs, how many sources one worker runs at once, pages per run.
+    """Let feed sources and webhooks use loopback and private addresses (development and the demo only)."""
     sync_max_bytes: int = 200 * 1024 * 1024
+    """Largest feed page the sync fetches."""
     sync_deadline_s: float = 120.0
+    """Seconds one feed fetch may take in all."""
     sync_lease_s: float = 300.0
+    """Seconds a worker holds a source while it runs (another worker takes it over after)."""
     sync_concurrency: int = 4
+    """Sources one worker syncs at once (`hub worker --concurrency`)."""
     sync_max_pages: int = 500
-    # Seconds between housekeeping sweeps (expiry, idempotency purge) in `hub serve`.
+    """Most pages one sync run follows."""
     sweep_interval_s: float = 60.0
-    # Seconds between merges of the search index's GIN pending lists into the index (PostgreSQL;
-    # 0: leave it to autovacuum and to the writers, who merge once a list passes its limit).
+    """Seconds between housekeeping sweeps (expiry, idempotency purge, ANALYZE of stale tables)."""
     search_merge_interval_s: float = 1.0
-    # Seconds between checkpoints of SQLite's write-ahead log into the database file, run beside
-    # the writers by `hub serve` (0: leave them to the writers' commits, at 64 MB of log).
+    """PostgreSQL: seconds between merges of the search index's GIN pending lists (0: leave it to autovacuum)."""
     sqlite_checkpoint_interval_s: float = 1.0
-    # Seconds between checks whether dedup's new block rows should be merged into their index
-    # (SQLite; app.dedup.queries.merge_new_blocks), run by `hub serve` (0: writers merge them
-    # themselves, past a backstop).
+    """SQLite: seconds between checkpoints of the write-ahead log beside the writers (0: writers do it)."""
     sqlite_block_merge_interval_s: float = 1.0
+    """SQLite: seconds between merges of dedup's new block rows into their index (0: writers do it)."""
     db_pool_size: int = 10
-    # The change log keeps every change this long, then only the latest per job (0: forever).
+    """Database connections each process keeps open."""
     changes_retention_days: int = 30
-    # Where students and partners reach the hub (scheme://host[:port][/prefix]): the base of every
-    # absolute link (feeds, JSON-LD, job pages). Never the request's Host header, which anyone can
-    # set. Unset: http://HUB_HOST:HUB_PORT (development); required in production.
+    """The change log keeps every change this many days, then only the latest per job (0: forever)."""
+    report_snapshot_at: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    """Beijing time (`HH:MM`) a reporting day ends and the worker snapshots every province's figures."""
+    report_cutoff: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    """Beijing time (`HH:MM`) after which a province's submission for its day is accepted and marked late."""
+    report_provisional_s: float = 600.0
+    """Seconds between the worker's provisional snapshots of today so far (0: none; today is computed on each read)."""
+    case_retention_days: int = Field(default=365, ge=0)
+    """Hardship case files are erased this many days after the end of the graduate's year (0: never)."""
     public_url: str | None = None
-    # Host headers the hub answers (comma list; "*.example.cn" matches subdomains; "*": any). Others
-    # get a 400 problem. Links never depend on it; this keeps a misrouted or forged Host out.
+    """Where students and partners reach the hub (`scheme://host[:port][/prefix]`): the base of every absolute link (feeds, JSON-LD, job pages), never the request's Host header. Unset: `http://HUB_HOST:HUB_PORT`; required in production."""
     trusted_hosts: str = "*"
-    # `hub serve` believes X-Forwarded-For/-Proto only from these proxy addresses (comma list, "*": any).
+    """Host headers the hub answers (comma list; `*.example.cn` matches subdomains; `*`: any); others get a 400 problem."""
     forwarded_allow_ips: str = "127.0.0.1"
-    # /metrics: "token" (Bearer HUB_METRICS_TOKEN, or the admin token when that is unset), "public"
-    # (anyone; only behind a proxy that hides it), or "off" (not served by the API: use HUB_METRICS_PORT).
+    """`hub serve` believes X-Forwarded-For/-Proto only from these proxy addresses (comma list, `*`: any)."""
     metrics_access: Literal["token", "public", "off"] = "token"
+    """`/metrics`: `token` (Bearer `HUB_METRICS_TOKEN`, or the admin token when that is unset), `public` (only behind a proxy that hides it), or `off` (use `HUB_METRICS_PORT`)."""
     metrics_token: str | None = None
-    # `hub serve` also serves /metrics on its own listener on this port (0: none), bound to
-    # HUB_METRICS_HOST (loopback by default), for a scraper that may not reach the API's port.
+    """Bearer token for `/metrics` (unset: the admin token)."""
     metrics_port: int = 0
+    """`hub serve` also serves `/metrics` on a listener of its own on this port (0: none), bound to `HUB_METRICS_HOST`."""
     metrics_host: str = "127.0.0.1"
+    """Where the `HUB_METRICS_PORT` listener binds (loopback by default)."""
 
     @property
     def base_url(self) -> str:

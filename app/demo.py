@@ -45,6 +45,21 @@ def load_demo(data_dir: str | None = None) -> dict[str, Any]:
                         counts[outcome.status] = counts.get(outcome.status, 0) + 1
             summary["partners"].append({"id": ref.id, "name": spec["name"], "kind": spec["kind"],
                                         "api_key": key, "postings": counts})
+        _campaign(db, settings, folder, summary)
     finally:
         db.dispose()
     return summary
+
+
+def _campaign(db: Database, settings: Any, folder: Path, summary: dict[str, Any]) -> None:
+    """The campaign's demo (app.demo_campaign): the ministry, provinces, universities and their records."""
+    from app.demo_campaign import load_campaign_demo
+
+    lines = (folder / "university.jsonl").read_text(encoding="utf-8").split("\n")
+    postings = [json.loads(line) for line in lines if line.strip()]
+    known = {p["id"]: p for p in summary["partners"]}
+    for p in load_campaign_demo(db, settings, postings):
+        if p["id"] in known:
+            known[p["id"]]["api_key"] = p["api_key"]  # the newest key works; print that one
+        else:
+            summary["partners"].append(p)

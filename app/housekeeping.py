@@ -22,6 +22,8 @@ from app.config import Settings
 from app.db import Database
 from app.dedup.queries import MERGE_AT, merge_new_blocks, waiting_blocks
 from app.ingest.pipeline import expire_due
+from app.models import utcnow
+from app.services.case_erasure import erase_expired
 from app.services.changes import prune_expired
 
 log = logging.getLogger("hub.housekeeping")
@@ -111,9 +113,16 @@ def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
     with db.write() as session:
         purged = purge_expired(session, settings.idempotency_ttl_hours)
     pruned = prune_expired(db, settings)
+    erased = 0
+    while True:  # hardship case files past their retention (HUB_CASE_RETENTION_DAYS)
+        with db.write() as session:
+            n = erase_expired(session, settings.case_retention_days, utcnow())
+        erased += n
+        if n < 500:
+            break
     analysed = analyze_stale(db)
     return {"expired": expired, "idempotency_purged": purged, "changes_pruned": pruned,
-            "tables_analysed": len(analysed)}
+            "cases_erased": erased, "tables_analysed": len(analysed)}
 
 
 async def _every(interval_s: float, step: Callable[[], object], what: str) -> None:

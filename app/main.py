@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app import web
+from app import __version__, apidocs, web
 from app.api import (
     cases,
     changes,
@@ -18,9 +18,11 @@ from app.api import (
     fairs,
     jobs,
     ops,
+    oversight,
     partners,
     postings,
     reports,
+    rules,
     sources,
     visits,
     webhooks,
@@ -56,8 +58,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             if db is None:
                 app.state.db.dispose()
 
-    app = FastAPI(title="Hub 24365", version="1.0.0", lifespan=lifespan,
-                  default_response_class=ORJSONResponse, generate_unique_id_function=operation_id,
+    app = FastAPI(title="Hub 24365", version=__version__, lifespan=lifespan,
+                  default_response_class=ORJSONResponse, docs_url=None, redoc_url=None,
+                  generate_unique_id_function=operation_id,
                   description="The national job-sharing hub for college graduates (24365).")
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
@@ -65,9 +68,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.add_middleware(TrustedHostMiddleware, patterns=settings.trusted_host_list())
     install_error_handlers(app)
     for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup, sources,
-                   fairs, visits, cases, reports):
+                   fairs, visits, cases, reports, rules, oversight):
         app.include_router(module.router)
     web.install(app)
+    apidocs.install(app)
     install_openapi(app)
     return app
 

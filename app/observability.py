@@ -1,16 +1,19 @@
-"""Structured JSON logs with a request id, and request metrics, as one pure ASGI middleware."""
+"""Structured JSON logs with a request id, and request metrics, as one pure ASGI middleware;
+the logging set-up every process applies (uvicorn's worker processes too) and the metrics
+exposition, summed over processes under ``hub serve --workers N``."""
 
 from __future__ import annotations
 
 import contextvars
 import logging
-import sys
+import logging.config
+import os
 import time
 import uuid
 from typing import Any
 
 import orjson
-from prometheus_client import Counter, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -18,7 +21,11 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 REQUESTS = Counter("hub_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("hub_http_request_seconds", "HTTP request latency", ["method", "route"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
-_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# uvicorn adds ``color_message`` (the message with ANSI colour codes) to its records.
+_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+# Loggers quiet by default: APScheduler logs every run of every job at INFO, httpx every request.
+QUIET = ("apscheduler", "httpx", "httpcore")
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class JSONFormatter(logging.Formatter):
@@ -26,7 +33,7 @@ class JSONFormatter(logging.Formatter):
         out: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage(),
-            "request_id": request_id.get(),
+            "request_id": request_id.get(), "pid": record.process,
         }
         out.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
         if record.exc_info:
@@ -34,14 +41,39 @@ class JSONFormatter(logging.Formatter):
         return orjson.dumps(out, default=str).decode()
 
 
-def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JSONFormatter() if json_logs else logging.Formatter("%(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    for name in ("uvicorn.access",):
-        logging.getLogger(name).disabled = True
+def logging_config(level: str = "INFO", json_logs: bool = True, quiet_level: str = "WARNING") -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` document: one handler on stderr, JSON or plain text;
+    also handed to uvicorn, which applies it in each of its worker processes."""
+    formatter = {"()": JSONFormatter} if json_logs else {"format": "%(levelname)s %(name)s %(message)s"}
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"hub": formatter},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "hub", "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": level.upper()},
+        "loggers": {**{name: {"level": quiet_level.upper()} for name in QUIET},
+                    "uvicorn.access": {"level": "WARNING", "propagate": False}},
+    }
+
+
+def configure_logging(level: str = "INFO", json_logs: bool = True, quiet_level: str = "WARNING") -> None:
+    logging.config.dictConfig(logging_config(level, json_logs, quiet_level))
+
+
+def metrics_registry() -> CollectorRegistry:
+    """This process's metrics, or under ``hub serve --workers N`` (``PROMETHEUS_MULTIPROC_DIR``
+    set) a registry that reads every API process's, summed."""
+    if not os.environ.get(MULTIPROC_ENV):
+        return REGISTRY
+    from prometheus_client import multiprocess
+
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
+
+
+def metrics_text() -> bytes:
+    """The Prometheus exposition of ``metrics_registry()``."""
+    return generate_latest(metrics_registry())
 
 
 access_log = logging.getLogger("hub.access")

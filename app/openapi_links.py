@@ -20,8 +20,13 @@ LINKS: list[Link] = [
     ("post_partner", "201", {
         "get_one_partner": {"partner_id": "$response.body#/id"},
         "post_key": {"partner_id": "$response.body#/id"},
-        "delete_keys": {"partner_id": "$response.body#/id"}}),
-    ("post_key", "201", {"get_one_partner": {"partner_id": "$response.body#/partner_id"}}),
+        "get_keys": {"partner_id": "$response.body#/id"},
+        "delete_key": {"partner_id": "$response.body#/id", "key_id": "$response.body#/api_key_id"},
+        "delete_keys": {"partner_id": "$response.body#/id"},
+        "patch_partner": {"partner_id": "$response.body#/id"}}),
+    ("post_key", "201", {"get_one_partner": {"partner_id": "$response.body#/partner_id"},
+                         "get_keys": {"partner_id": "$response.body#/partner_id"},
+                         "delete_key": {"partner_id": "$response.body#/partner_id", "key_id": "$response.body#/id"}}),
     # Postings: the batch's first result, and a posting put on its own.
     ("push_batch", "200", {
         "get_posting": {"external_id": FIRST_EXTERNAL_ID},
@@ -68,10 +73,16 @@ LINKS: list[Link] = [
         "get_jobs": {"fair": "$response.body#/id"}})
       for op, status in (("post_fair", "201"), ("patch_fair", "200"))],
     *[(op, status, {target: {"case_id": "$response.body#/id"} for target in (
-        "get_case", "patch_case", "get_recommendations", "post_pushes", "get_pushes")})
+        "get_case", "patch_case", "get_recommendations", "post_pushes", "get_pushes", "post_record",
+        "get_records", "delete_case")})
       for op, status in (("post_case", "201"), ("patch_case", "200"))],
     ("get_recommendations", "200", {"post_pushes": {"case_id": "$request.path.case_id"}}),
-    ("post_visit", "201", {"get_visit": {"visit_id": "$response.body#/id"}}),
+    *[(op, status, {target: {"visit_id": "$response.body#/id"} for target in (
+        "get_visit", "patch_visit", "remove_visit")})
+      for op, status in (("post_visit", "201"), ("patch_visit", "200"))],
+    # The campaign run from above: a province's table leads to each university's row.
+    ("get_university_oversight", "200", {target: {"university_id": "$response.body#/rows/0/id"}
+                                         for target in ("get_university", "patch_university")}),
 ]
 
 

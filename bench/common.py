@@ -19,6 +19,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432"
+# Universities and provincial platforms must have a region (issue 18).
+REGIONS = {"university": "440300", "provincial_platform": "440000"}
 
 
 def real_rows() -> list[dict[str, Any]]:
@@ -104,7 +106,8 @@ class Hub:
 
     def partner(self, kind: str = "recruiter", name: str | None = None) -> str:
         resp = httpx.post(self.base + "/api/v1/partners", json={"name": name or f"bench-{kind}-{time.time_ns()}",
-                                                                "kind": kind}, headers=self.admin())
+                                                                "kind": kind, "region_code": REGIONS.get(kind)},
+                          headers=self.admin())
         resp.raise_for_status()
         return str(resp.json()["api_key"])
 

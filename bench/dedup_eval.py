@@ -31,6 +31,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import REGIONS
 from bench.dedup_data import Vacancy, add_siblings, credit_code, load_vacancies, render
 
 ADMIN = "bench-admin-token-0123456789"
@@ -118,7 +119,7 @@ def push_all(hub: Hub, vacancies: list[Vacancy], seed: int, batch: int) -> tuple
     keys = {}
     with httpx.Client(base_url=hub.base, timeout=300) as c:
         for kind, name in PARTNERS:
-            r = c.post("/api/v1/partners", json={"name": name, "kind": kind},
+            r = c.post("/api/v1/partners", json={"name": name, "kind": kind, "region_code": REGIONS.get(kind)},
                        headers={"Authorization": f"Bearer {ADMIN}"})
             r.raise_for_status()
             keys[name] = r.json()["api_key"]

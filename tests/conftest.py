@@ -101,6 +101,7 @@ def client(app: Any) -> Iterator[TestClient]:
 
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+DEFAULT_REGIONS = {"university": "440300", "provincial_platform": "440000"}
 
 
 def auth(key: str) -> dict[str, str]:
@@ -113,6 +114,7 @@ def make_partner(client: TestClient) -> Any:
 
     def _make(kind: str = "university", name: str | None = None, region_code: str | None = None) -> tuple[str, str]:
         body: dict[str, Any] = {"name": name or f"{kind}-{time.monotonic_ns()}", "kind": kind}
+        region_code = region_code or DEFAULT_REGIONS.get(kind)  # these kinds must have one
         if region_code:
             body["region_code"] = region_code
         resp = client.post("/api/v1/partners", json=body, headers=ADMIN)

@@ -18,7 +18,7 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Served but deliberately outside the API document: the students' pages and the document itself.
 PAGES = {("GET", "/"), ("GET", "/jobs/{job_id}"), ("GET", "/employers/{employer_id}"), ("GET", "/fairs"),
          ("GET", "/static/{name}"), ("GET", "/openapi.json"), ("GET", "/docs"),
-         ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
+         ("GET", "/docs/assets/{name}"), ("GET", "/redoc")}
 
 
 def served_routes(app: Any) -> set[tuple[str, str]]:

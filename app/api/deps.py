@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, Header, Request
+from fastapi import BackgroundTasks, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.config import Settings
 from app.db import Database
 from app.errors import Forbidden, PayloadTooLarge, Unauthorized, ValidationFailed, field_error
-from app.models import Partner
+from app.models import Partner, utcnow
 from app.schemas.common import SafeStr
 from app.security import same_token
-from app.services.partners import partner_for_key
+from app.services.partners import authenticate, partner_for_key, touch_key
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key or the admin token")
 
@@ -38,17 +38,24 @@ def _token(creds: HTTPAuthorizationCredentials | None) -> str:
     return creds.credentials
 
 
-def require_partner(creds: Credentials, db: DbDep, settings: SettingsDep) -> Partner:
+def _record_use(db: Database, key_id: str) -> None:
+    with db.write() as session:
+        touch_key(session, key_id, utcnow())
+
+
+def require_partner(creds: Credentials, db: DbDep, settings: SettingsDep, tasks: BackgroundTasks) -> Partner:
     token = _token(creds)
     if same_token(token, settings.admin_token):
         raise Forbidden("This endpoint takes a partner API key, not the admin token.")
     if len(token) > 200:
         raise Unauthorized("The API key is not valid")
     with db.read() as session:
-        partner = partner_for_key(session, token, settings.secret_key)
-    if partner is None:
+        use = authenticate(session, token, settings.secret_key)
+    if use is None:
         raise Unauthorized("The API key is not valid or has been revoked")
-    return partner
+    if use.stale(utcnow()):  # at most once a minute per key, after the answer is sent
+        tasks.add_task(_record_use, db, use.key_id)
+    return use.partner
 
 
 def require_admin(creds: Credentials, db: DbDep, settings: SettingsDep) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from fastapi.security import HTTPAuthorizationCredentials
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from app.config import Settings
 from app.errors import NotFound, Unauthorized, problem_response
+from app.observability import metrics_text
 from app.schemas.common import problem_responses
 from app.security import same_token
 
@@ -53,4 +54,4 @@ def metrics_allowed(settings: Settings, creds: HTTPAuthorizationCredentials | No
                        **problem_responses(401, 404)})
 def metrics(settings: SettingsDep, creds: Credentials) -> Response:
     metrics_allowed(settings, creds)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(metrics_text(), media_type=CONTENT_TYPE_LATEST)

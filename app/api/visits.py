@@ -1,22 +1,33 @@
-"""Enterprise visits (访企拓岗, university partners): record, list, progress against the target."""
+"""Enterprise visits (访企拓岗, university partners): record, correct, delete, progress against the rules."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound
 from app.models import utcnow
-from app.schemas.campaign import TargetIn, VisitIn, VisitList, VisitOut, VisitProgress
+from app.schemas.campaign import (
+    NewEmployerCheck,
+    TargetIn,
+    VisitIn,
+    VisitList,
+    VisitOut,
+    VisitPatch,
+    VisitProgress,
+)
 from app.schemas.common import SafeStr, problem_responses
+from app.services.campaign import province_of
+from app.services.rules import set_rules
 from app.services.visits import (
+    check_new_employer,
     create_visit,
+    delete_visit,
     list_visits,
     own_visit,
     progress,
-    set_target,
+    update_visit,
     visit_document,
 )
 
@@ -28,7 +39,7 @@ ERRORS = problem_responses(401, 403, 404, 409, 413, 422)
 
 
 @router.post("", status_code=201, response_model=VisitOut, responses=ERRORS,
-             summary="Record a leader's visit to an employer")
+             summary="Record a leader's visit to an employer (no later than today, Beijing)")
 async def post_visit(spec: VisitIn, request: Request, partner: UniversityDep, db: DbDep, settings: SettingsDep,
                      idempotency_key: IdempotencyKey = None) -> Any:
     def work(session: Session) -> dict[str, Any]:
@@ -50,25 +61,56 @@ def get_visits(partner: UniversityDep, db: DbDep, settings: SettingsDep,
 
 
 @router.get("/progress", response_model=VisitProgress, responses=problem_responses(401, 403),
-            summary="Distinct employers visited against your target (default 100), and per leader")
+            summary="Distinct employers (and new employers) visited against the rules that apply, per leader")
 def get_progress(partner: UniversityDep, db: DbDep) -> dict[str, Any]:
     with db.read() as session:
-        return progress(session, partner.id)
+        return progress(session, partner)
+
+
+@router.get("/new-employer", response_model=NewEmployerCheck, responses=problem_responses(401, 403, 422),
+            summary="Would a visit to this employer today be a newly developed employer (新开拓用人单位)?")
+def get_new_employer(partner: UniversityDep, db: DbDep,
+                     employer_name: Annotated[SafeStr, Query(min_length=1, max_length=300)],
+                     credit_code: Annotated[SafeStr | None, Query(max_length=18)] = None) -> dict[str, Any]:
+    """Ask before recording a visit whether the hub would call the employer newly developed (新开拓) for
+    you: no earlier visit to it by your university and no posting from it shared by you before."""
+    with db.read() as session:
+        return check_new_employer(session, partner.id, employer_name, credit_code, utcnow())
 
 
 @router.put("/target", response_model=VisitProgress, responses=problem_responses(401, 403, 422),
-            summary="Set how many distinct employers you mean to visit")
+            summary="Aim higher: your own target of distinct employers (never below the rule that applies)")
 def put_target(spec: TargetIn, partner: UniversityDep, db: DbDep) -> dict[str, Any]:
     with db.write() as session:
-        set_target(session, partner.id, spec.target, utcnow())
-        return progress(session, partner.id)
+        set_rules(session, "university", partner.id, {"visit_employers": spec.target},
+                  province=province_of(partner.region_code), by_partner_id=partner.id, now=utcnow(),
+                  field_names={"visit_employers": "target"})
+        return progress(session, partner)
 
 
 @router.get("/{visit_id}", response_model=VisitOut, responses=problem_responses(401, 403, 404, 422),
             summary="One of your visits")
 def get_visit(visit_id: Id, partner: UniversityDep, db: DbDep) -> dict[str, Any]:
     with db.read() as session:
-        visit = own_visit(session, partner.id, visit_id)
-    if visit is None:
-        raise NotFound("no such visit")
-    return visit_document(visit)
+        return visit_document(own_visit(session, partner.id, visit_id))
+
+
+@router.patch("/{visit_id}", response_model=VisitOut, responses=ERRORS,
+              summary="Correct one of your visits (the fields sent)")
+def patch_visit(visit_id: Id, spec: VisitPatch, partner: UniversityDep, db: DbDep) -> dict[str, Any]:
+    """Correct one of your visits: the fields you send change; a date stays no later than today
+    (Beijing). Another university's visit is a 404."""
+    with db.write() as session:
+        visit = own_visit(session, partner.id, visit_id, lock=True)
+        return visit_document(update_visit(session, visit, spec.model_dump(mode="python", exclude_unset=True),
+                                           utcnow()))
+
+
+@router.delete("/{visit_id}", status_code=204, responses=problem_responses(401, 403, 404, 422),
+               summary="Delete one of your visits (recorded by mistake)")
+def remove_visit(visit_id: Id, partner: UniversityDep, db: DbDep) -> Response:
+    """Delete one of your visits (recorded by mistake); progress and reports no longer count it.
+    Another university's visit is a 404."""
+    with db.write() as session:
+        delete_visit(session, own_visit(session, partner.id, visit_id, lock=True))
+    return Response(status_code=204)

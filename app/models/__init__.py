@@ -1,8 +1,11 @@
 """ORM models, one table per file."""
 
 from .base import Base, new_id, utcnow
-from .campaign import Case, CasePush, Fair, FairJob, Visit, VisitTarget
+from .campaign import SIZE_CLASSES, SME_CLASSES, Case, CasePush, CaseRecord, Fair, FairJob, Visit
+from .campaign_rules import RULE_LEVELS, RULES, CampaignRule, UniversityFlag
+from .case_audit import CaseAudit
 from .change import Change, Counter
+from .daily_report import ReportRun, ReportSnapshot, ReportSubmission
 from .dedup import (
     EmployerName,
     JobBlock,
@@ -29,6 +32,7 @@ __all__ = [
     "PARTNER_KINDS", "ApiKey", "Partner", "POSTING_STATUSES", "Posting", "SearchDoc", "SearchText",
     "Webhook", "WebhookDelivery", "JobDocument",
     "SOURCE_FORMATS", "Source", "SourceItem", "RUN_STATUSES", "SyncRun",
-    "Fair", "FairJob", "Visit", "VisitTarget", "Case", "CasePush",
+    "SIZE_CLASSES", "SME_CLASSES", "Fair", "FairJob", "Visit", "Case", "CasePush", "CaseRecord", "CaseAudit",
+    "RULES", "RULE_LEVELS", "CampaignRule", "UniversityFlag", "ReportRun", "ReportSnapshot", "ReportSubmission",
     "EmployerName", "JobBlock", "JobBlockNew", "JobMerge", "JobSignature", "PostingMatch", "PostingOverride",
 ]

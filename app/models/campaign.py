@@ -7,18 +7,23 @@ Case files keep the minimum personal data: a pseudonymous ``student_ref``, never
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, JSONType, UTCDateTime, new_id, utcnow
 
 FAIR_KINDS = ("regional", "industry", "alliance", "campus")
 FAIR_MODES = ("online", "offline", "hybrid")
-CASE_CATEGORIES = ("low_income", "disabled", "zero_employment_family", "other")
+CASE_CATEGORIES = ("low_income", "disabled", "zero_employment_family", "hvc_expansion", "training_participant",
+                   "other")
 CASE_STATUSES = ("open", "placed", "closed")
+RECORD_KINDS = ("guidance", "training", "push", "interview", "outcome")
+# 大型/中型/小型/微型 (the national size classes of enterprises); SMEs are medium, small and micro.
+SIZE_CLASSES = ("large", "medium", "small", "micro")
+SME_CLASSES = ("medium", "small", "micro")
 
 
 class Fair(Base):
@@ -57,7 +62,8 @@ class FairJob(Base):
 
 
 class Visit(Base):
-    """A university leader's visit to an employer (访企拓岗)."""
+    """A university leader's visit to an employer (访企拓岗). It counts toward the visiting
+    university's province; ``region_code`` is where the employer is."""
 
     __tablename__ = "visits"
     __table_args__ = (Index("ix_visits_partner_id_visited_at", "partner_id", "visited_at"),
@@ -77,21 +83,18 @@ class Visit(Base):
     region_keys: Mapped[str] = mapped_column(String(64))
     jobs_promised: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str | None] = mapped_column(Text)
+    # 新开拓用人单位: as the university says (``new_employer``) and as the hub judged it when the
+    # visit was recorded or changed (no earlier visit to, or posting from, the employer).
+    new_employer: Mapped[bool] = mapped_column(Boolean, default=False)
+    new_employer_suggested: Mapped[bool] = mapped_column(Boolean, default=False)
+    employer_size: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class VisitTarget(Base):
-    """How many distinct employers a university means to visit (default 100)."""
-
-    __tablename__ = "visit_targets"
-
-    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True)
-    target: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Case(Base):
-    """A university's case file for a graduate in hardship (一人一档); pseudonymous."""
+    """A university's case file for a graduate in hardship (一人一档, 一人一策); pseudonymous.
+    It counts toward its university's region as the university has it now."""
 
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("partner_id", "student_ref"),
@@ -107,8 +110,11 @@ class Case(Base):
     job_types: Mapped[list[str]] = mapped_column(JSONType)
     expected_salary: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="open")
-    # The owning university's region (for the daily report), copied when the case opens.
-    region_keys: Mapped[str] = mapped_column(String(64), default=" ")
+    # The plan (一人一策): what the university will do, and the goals it sets with the graduate.
+    plan_text: Mapped[str | None] = mapped_column(Text)
+    plan_goals: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The graduate's year (届); the case is erased ``HUB_CASE_RETENTION_DAYS`` after it ends.
+    graduation_year: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -123,3 +129,22 @@ class CasePush(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     pushed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseRecord(Base):
+    """A dated step of the assistance a case received: guidance, training (e.g. 宏志助航), a push
+    of a job outside the hub, an interview, the outcome."""
+
+    __tablename__ = "case_records"
+    __table_args__ = (Index("ix_case_records_case_id_occurred_on", "case_id", "occurred_on"),
+                      Index("ix_case_records_created_at", "created_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    program: Mapped[str | None] = mapped_column(String(100))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    result: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

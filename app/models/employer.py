@@ -19,5 +19,7 @@ class Employer(Base):
     credit_code: Mapped[str | None] = mapped_column(String(18))
     credit_code_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     type: Mapped[str | None] = mapped_column(String(32))
+    # 大型/中型/小型/微型 as a partner last stated it in a visit or a fair's list (the campaign's SME counts).
+    size_class: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -32,15 +32,18 @@ class Partner(Base):
 
 
 class ApiKey(Base):
-    """A partner's API key, stored only as an HMAC hash; the prefix identifies it in logs."""
+    """A partner's API key, stored only as an HMAC hash; the prefix identifies it in logs, the id
+    names it for revocation, ``last_used_at`` is refreshed at most once a minute."""
 
     __tablename__ = "api_keys"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(100))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     partner: Mapped[Partner] = relationship(back_populates="api_keys", lazy="raise")

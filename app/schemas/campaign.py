@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -14,10 +13,8 @@ from .common import Id, NonBlank, SafeStr, StrictModel
 
 FairKind = Literal["regional", "industry", "alliance", "campus"]
 FairMode = Literal["online", "offline", "hybrid"]
-Category = Literal["low_income", "disabled", "zero_employment_family", "other"]
-CaseStatus = Literal["open", "placed", "closed"]
-Education = Literal["any", "secondary", "associate", "bachelor", "master", "doctorate"]
-JobType = Literal["full_time", "part_time", "internship", "other"]
+SizeClass = Literal["large", "medium", "small", "micro"]
+SIZE_DOC = "大型 large, 中型 medium, 小型 small, 微型 micro (SMEs: medium, small, micro)"
 
 
 def _region(code: str) -> str:
@@ -25,16 +22,6 @@ def _region(code: str) -> str:
     if region is None:
         raise ValueError("not a GB/T 2260 region code")
     return region.code
-
-
-# A resident ID (15 or 18 characters), a mobile number: personal data the hub refuses to hold.
-_PERSONAL = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
-
-
-def _pseudonym(ref: str) -> str:
-    if _PERSONAL.search(ref):
-        raise ValueError("looks like an ID card or phone number; use your own pseudonymous reference")
-    return ref
 
 
 def _plausible(value: datetime) -> datetime:
@@ -48,8 +35,6 @@ RegionCode = Annotated[SafeStr, Field(min_length=6, max_length=6, pattern=r"^\d{
 Text300 = Annotated[NonBlank, Field(max_length=300)]
 Url = Annotated[SafeStr, Field(max_length=2048, pattern=r"^https?://\S+$")]
 JobId = Id
-StudentRef = Annotated[SafeStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
-                       AfterValidator(_pseudonym)]
 
 
 # -- fairs -----------------------------------------------------------------------------------------
@@ -57,6 +42,7 @@ StudentRef = Annotated[SafeStr, Field(min_length=1, max_length=64, pattern=r"^[A
 class FairEmployer(StrictModel):
     name: Text300
     credit_code: Annotated[SafeStr, Field(max_length=18)] | None = None
+    size: SizeClass | None = Field(default=None, description=SIZE_DOC)
 
 
 class FairIn(StrictModel):
@@ -124,13 +110,31 @@ class VisitIn(StrictModel):
     employer_name: Text300
     credit_code: Annotated[SafeStr, Field(max_length=18)] | None = Field(
         default=None, description="Unified social credit code; links the visit to the hub's employer record")
-    visited_at: When
+    visited_at: When = Field(description="With an offset; no later than today (Beijing)")
     leader_name: Annotated[NonBlank, Field(max_length=100)]
     leader_title: Annotated[NonBlank, Field(max_length=100)] | None = Field(default=None,
                                                                             description="e.g. 校长, 党委书记")
-    region_code: RegionCode = Field(description="Where the employer is")
+    region_code: RegionCode = Field(description="Where the employer is (the visit counts toward your province)")
     jobs_promised: int = Field(default=0, ge=0, le=1_000_000, description="Jobs the employer promised (拓岗)")
     notes: Annotated[SafeStr, Field(max_length=5000)] | None = None
+    new_employer: bool | None = Field(
+        default=None, description="A newly developed employer (新开拓用人单位); left out, the hub's suggestion")
+    employer_size: SizeClass | None = Field(default=None, description=SIZE_DOC)
+
+
+class VisitPatch(StrictModel):
+    """Only the fields sent change."""
+
+    employer_name: Text300 | None = None
+    credit_code: Annotated[SafeStr, Field(max_length=18)] | None = None
+    visited_at: When | None = None
+    leader_name: Annotated[NonBlank, Field(max_length=100)] | None = None
+    leader_title: Annotated[NonBlank, Field(max_length=100)] | None = None
+    region_code: RegionCode | None = None
+    jobs_promised: int | None = Field(default=None, ge=0, le=1_000_000)
+    notes: Annotated[SafeStr, Field(max_length=5000)] | None = None
+    new_employer: bool | None = None
+    employer_size: SizeClass | None = None
 
 
 class VisitOut(StrictModel):
@@ -144,7 +148,12 @@ class VisitOut(StrictModel):
     region_code: str
     jobs_promised: int
     notes: str | None
+    new_employer: bool
+    new_employer_suggested: bool = Field(
+        description="The hub's view: no earlier visit to, or posting from, this employer by you")
+    employer_size: SizeClass | None
     created_at: datetime
+    updated_at: datetime
 
 
 class VisitList(StrictModel):
@@ -152,8 +161,16 @@ class VisitList(StrictModel):
     next_cursor: str | None
 
 
+class NewEmployerCheck(StrictModel):
+    employer_id: str | None
+    new_employer: bool = Field(description="No earlier visit to, or posting from, this employer by you")
+    earlier_visits: int
+    postings: int = Field(description="Your postings naming this employer")
+
+
 class TargetIn(StrictModel):
-    target: int = Field(ge=1, le=100_000, description="Distinct employers to visit")
+    target: int = Field(ge=1, le=100_000, description="Distinct employers to visit; at least the rule that "
+                        "applies to you (422 otherwise)")
 
 
 class LeaderProgress(StrictModel):
@@ -161,119 +178,26 @@ class LeaderProgress(StrictModel):
     leader_title: str | None
     visits: int
     employers: int = Field(description="Distinct employers this leader visited")
+    new_employers: int
     jobs_promised: int
 
 
 class VisitProgress(StrictModel):
-    target: int
+    target: int = Field(description="Distinct employers to visit: the highest of the rules that apply")
+    target_source: str = Field(description="Where it comes from: default, national, province, "
+                               "province_university or university")
     employers_visited: int = Field(description="Distinct employers visited")
     remaining: int
     reached: bool
+    below_placement_rate: bool = Field(description="Flagged by the province: the new-employer rule applies")
+    new_employers: int = Field(description="Distinct newly developed employers visited")
+    new_employer_target: int | None = Field(description="When the new-employer rule applies, else null")
+    new_employer_target_source: str | None
+    new_employers_remaining: int | None
     visits: int
     jobs_promised: int
+    sme_employers: int = Field(description="Distinct SMEs (medium, small, micro) visited")
     leaders: list[LeaderProgress]
-
-
-# -- cases -----------------------------------------------------------------------------------------
-
-class CaseIn(StrictModel):
-    student_ref: StudentRef = Field(description="Your own pseudonymous reference; never a name, ID or phone number")
-    category: Category
-    education: Education | None = None
-    major: Annotated[NonBlank, Field(max_length=100)] | None = None
-    region_codes: list[RegionCode] = Field(default=[], max_length=20, description="Preferred regions")
-    job_types: list[JobType] = Field(default=[], max_length=4, description="Preferred job types")
-    expected_salary: int | None = Field(default=None, ge=0, le=1_000_000, description="Monthly CNY")
-    status: CaseStatus = "open"
-
-
-class CasePatch(StrictModel):
-    category: Category | None = None
-    education: Education | None = None
-    major: Annotated[NonBlank, Field(max_length=100)] | None = None
-    region_codes: list[RegionCode] | None = Field(default=None, max_length=20)
-    job_types: list[JobType] | None = Field(default=None, max_length=4)
-    expected_salary: int | None = Field(default=None, ge=0, le=1_000_000)
-    status: CaseStatus | None = None
-
-
-class CaseOut(StrictModel):
-    id: str
-    student_ref: str
-    category: Category
-    education: Education | None
-    major: str | None
-    region_codes: list[str]
-    job_types: list[JobType]
-    expected_salary: int | None
-    status: CaseStatus
-    pushes: int
-    created_at: datetime
-    updated_at: datetime
-
-
-class CaseList(StrictModel):
-    items: list[CaseOut]
-    next_cursor: str | None
-
-
-class Recommendation(StrictModel):
-    job_id: str
-    title: str
-    employer_name: str
-    region_codes: list[str]
-    education: str | None
-    job_type: str | None
-    salary: dict[str, object] | None
-    apply_url: str | None
-    reasons: list[str] = Field(description="Why the job fits the case, one line per criterion met")
-
-
-class RecommendationList(StrictModel):
-    items: list[Recommendation]
-    relaxed: list[str] = Field(description="Criteria dropped to find enough jobs (major, salary)")
-
-
-class PushIn(StrictModel):
-    job_ids: list[JobId] = Field(min_length=1, max_length=100)
-
-
-class PushOut(StrictModel):
-    job_id: str
-    title: str | None
-    pushed_at: datetime
-
-
-class PushResult(StrictModel):
-    created: list[str] = Field(description="Jobs pushed now")
-    already: list[str] = Field(description="Jobs this case had already been pushed")
-    pushes: int = Field(description="The case's pushes in all")
-
-
-class PushList(StrictModel):
-    items: list[PushOut]
-
-
-class UncoveredCase(StrictModel):
-    id: str
-    student_ref: str
-    category: Category
-    pushes: int
-
-
-class CategoryCoverage(StrictModel):
-    open: int
-    covered: int
-    uncovered: int
-
-
-class Coverage(StrictModel):
-    required: int = Field(description="Pushes an open case needs (3)")
-    open: int
-    covered: int
-    uncovered: int
-    by_category: dict[str, CategoryCoverage]
-    uncovered_cases: list[UncoveredCase] = Field(description="Fewest pushes first, at most 1000")
 
 
 # -- the daily report ------------------------------------------------------------------------------

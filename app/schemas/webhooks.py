@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from .changes import ChangeOut
 from .common import SafeStr, StrictModel
 
 Url = Annotated[SafeStr, Field(max_length=2048, pattern=r"^https?://\S+$")]
@@ -82,3 +83,13 @@ class DeliveryOut(StrictModel):
 class DeliveryList(StrictModel):
     items: list[DeliveryOut]
     next_cursor: str | None
+
+
+class DeliveryPayload(StrictModel):
+    """The body of a webhook delivery: a batch of changes, in order, exactly as the change feed has them."""
+
+    delivery_id: str = Field(description="Also webhook-id and X-Hub-Delivery; a retry keeps it, so a repeat is "
+                                         "safe to acknowledge without applying it again")
+    webhook_id: str
+    redelivery_of: str | None = Field(default=None, description="On a redelivery: the delivery it repeats")
+    changes: list[ChangeOut] = Field(description="Up to 100 changes after the webhook's position, in order")

@@ -14,7 +14,7 @@ SQLite could no longer name the old tokens of a row it deletes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -186,20 +186,23 @@ def _pg_row(docid: int, d: Doc, known: KnownTokens | None = None) -> dict[str, A
                 full=" ".join(head + d.body_tokens(known) + tags))
 
 
-def rebuild(bind: Connection) -> int:
+def rebuild(bind: Connection, progress: Callable[[int, int], None] | None = None) -> int:
     """Drop every index row and index every job again. Returns how many jobs."""
     if bind.dialect.name == "sqlite":
         bind.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
         bind.execute(text("DELETE FROM search_texts"))
     bind.execute(text("DELETE FROM search_docs"))
-    return reindex_all(bind)
+    return reindex_all(bind, progress=progress)
 
 
-def reindex_all(bind: Connection, batch: int = 2000) -> int:
-    """Index every job (the migration's backfill; also a repair tool). Returns how many."""
+def reindex_all(bind: Connection, batch: int = 2000, progress: Callable[[int, int], None] | None = None) -> int:
+    """Index every job (the migration's backfill; also a repair tool). Returns how many;
+    ``progress(done, total)`` is told after each batch."""
     session = Session(bind=bind)
     ids = list(session.execute(select(JOBS.c.id).order_by(JOBS.c.id)).scalars())
     for i in range(0, len(ids), batch):
         index_jobs(session, ids[i:i + batch])
+        if progress is not None:
+            progress(min(i + batch, len(ids)), len(ids))
     session.flush()
     return len(ids)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.cursor import decode_cursor, encode_cursor
 from app.errors import ValidationFailed, field_error
 from app.models import Job
-from app.normalize import ancestors
+from app.normalize import ancestors, region_by_code
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -35,6 +35,25 @@ def beijing_day(day: date) -> tuple[datetime, datetime]:
 
 def today_in_beijing(now: datetime) -> date:
     return now.astimezone(BEIJING).date()
+
+
+def at_beijing(day: date, hhmm: str) -> datetime:
+    """``HH:MM`` Beijing time on ``day``, in UTC."""
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    return datetime.combine(day, time(hour, minute), BEIJING).astimezone(UTC)
+
+
+def province_of(code: str | None) -> str | None:
+    """The province (e.g. 440000) a GB/T 2260 code lies in; None for none or an unknown code."""
+    region = region_by_code(code) if code else None
+    return region.province_code if region else None
+
+
+def check_not_future(day: date, now: datetime, field: str) -> None:
+    """A 422 naming ``field`` for a Beijing day after today."""
+    if day > today_in_beijing(now):
+        raise ValidationFailed("The date is in the future.",
+                               errors=[field_error(field, "must be no later than today (Beijing)")])
 
 
 def iso(value: datetime | None) -> str | None:

@@ -1,7 +1,9 @@
-"""Case files for graduates in hardship (一人一档): the owning university's only; pushes and coverage.
+"""Case files for graduates in hardship (一人一档、一人一策): the owning university's only.
 
 A case holds the minimum personal data: a pseudonymous ``student_ref`` chosen by the
-university, the hardship category and the job preferences. Never names or ID numbers.
+university, the hardship category, the job preferences, the plan and the dated assistance.
+Never names or ID numbers. Every read and write is audited (``case_audit``); erasure destroys
+the case and everything under it, keeping only the audit entries.
 """
 
 from __future__ import annotations
@@ -14,27 +16,38 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound, ValidationFailed, field_error
-from app.models import Case, CasePush, Job, Partner
+from app.models import Case, CasePush, CaseRecord, Job, Partner
 
-from .campaign import check_job_ids, cursor_key, iso, make_cursor, parse_ts, region_keys
+from .campaign import check_job_ids, cursor_key, iso, make_cursor, parse_ts, today_in_beijing
+from .case_audit import Actor, audit
+from .rules import applied_rules
 
-REQUIRED_PUSHES = 3
-CATEGORIES = ("low_income", "disabled", "zero_employment_family", "other")
-FIELDS = ("category", "education", "major", "region_codes", "job_types", "expected_salary", "status")
+CATEGORIES = ("low_income", "disabled", "zero_employment_family", "hvc_expansion", "training_participant", "other")
+FIELDS = ("category", "education", "major", "region_codes", "job_types", "expected_salary", "status",
+          "graduation_year")
+REQUIRED = ("category", "status", "region_codes", "job_types", "graduation_year")
 
 
-def create_case(session: Session, partner: Partner, spec: dict[str, Any], now: datetime) -> Case:
+def _set_plan(case: Case, plan: dict[str, Any] | None) -> None:
+    case.plan_text = (plan or {}).get("text")
+    case.plan_goals = list(dict.fromkeys((plan or {}).get("goals") or []))
+
+
+def create_case(session: Session, partner: Partner, spec: dict[str, Any], now: datetime, actor: Actor) -> Case:
     case = Case(partner_id=partner.id, student_ref=spec["student_ref"], **{k: spec.get(k) for k in FIELDS},
-                region_keys=region_keys(partner.region_code), created_at=now, updated_at=now)
+                created_at=now, updated_at=now)
     case.region_codes = list(dict.fromkeys(spec.get("region_codes") or []))
     case.job_types = list(dict.fromkeys(spec.get("job_types") or []))
     case.status = spec.get("status") or "open"
+    case.graduation_year = spec.get("graduation_year") or today_in_beijing(now).year
+    _set_plan(case, spec.get("plan"))
     try:
         with session.begin_nested():
             session.add(case)
             session.flush()
     except IntegrityError:
         raise Conflict("You already have a case with this student_ref.") from None
+    audit(session, actor, partner.id, "create", [case.id], now, {"fields": sorted(k for k, v in spec.items() if v)})
     return case
 
 
@@ -47,17 +60,20 @@ def own_case(session: Session, partner_id: str, case_id: str, *, lock: bool = Fa
     return case
 
 
-def update_case(case: Case, changes: dict[str, Any], now: datetime) -> Case:
+def update_case(session: Session, case: Case, changes: dict[str, Any], now: datetime, actor: Actor) -> Case:
     for key in FIELDS:
         if key not in changes:
             continue
         value = changes[key]
-        if value is None and key in ("category", "status", "region_codes", "job_types"):
+        if value is None and key in REQUIRED:
             raise ValidationFailed("A required field cannot be cleared.", errors=[field_error(key, "must not be null")])
         if key in ("region_codes", "job_types"):
             value = list(dict.fromkeys(value))
         setattr(case, key, value)
+    if "plan" in changes:
+        _set_plan(case, changes["plan"])
     case.updated_at = now
+    audit(session, actor, case.partner_id, "update", [case.id], now, {"fields": sorted(changes)})
     return case
 
 
@@ -88,11 +104,17 @@ def list_cases(session: Session, partner_id: str, *, status: str | None, categor
 
 
 def case_documents(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
-    counts = push_counts(session, [c.id for c in cases])
+    ids = [c.id for c in cases]
+    counts = push_counts(session, ids)
+    records = dict(session.execute(select(CaseRecord.case_id, func.count())  # type: ignore[arg-type]
+                                   .where(CaseRecord.case_id.in_(ids)).group_by(CaseRecord.case_id)).all()) \
+        if ids else {}
     return [{
         "id": c.id, "student_ref": c.student_ref, "category": c.category, "education": c.education,
         "major": c.major, "region_codes": c.region_codes, "job_types": c.job_types,
-        "expected_salary": c.expected_salary, "status": c.status, "pushes": counts.get(c.id, 0),
+        "expected_salary": c.expected_salary, "status": c.status, "graduation_year": c.graduation_year,
+        "plan": {"text": c.plan_text, "goals": list(c.plan_goals or [])},
+        "pushes": counts.get(c.id, 0), "records": int(records.get(c.id, 0)),
         "created_at": iso(c.created_at), "updated_at": iso(c.updated_at),
     } for c in cases]
 
@@ -101,7 +123,7 @@ def pushed_job_ids(session: Session, case_id: str) -> set[str]:
     return set(session.execute(select(CasePush.job_id).where(CasePush.case_id == case_id)).scalars())
 
 
-def add_pushes(session: Session, case: Case, job_ids: list[str], now: datetime) -> dict[str, Any]:
+def add_pushes(session: Session, case: Case, job_ids: list[str], now: datetime, actor: Actor) -> dict[str, Any]:
     """Record pushes of open jobs to a (locked) case; a job already pushed is reported, not repeated.
     ``ordinal`` numbers the case's pushes, so the day a case reaches three is known."""
     unique = check_job_ids(session, job_ids, open_only=True)
@@ -111,6 +133,7 @@ def add_pushes(session: Session, case: Case, job_ids: list[str], now: datetime) 
     session.add_all(CasePush(case_id=case.id, job_id=j, ordinal=n + i + 1, pushed_at=now)
                     for i, j in enumerate(created))
     case.updated_at = now
+    audit(session, actor, case.partner_id, "push", [case.id], now, {"pushed": len(created)})
     session.flush()
     return {"created": created, "already": [j for j in unique if j in done], "pushes": n + len(created)}
 
@@ -122,25 +145,75 @@ def list_pushes(session: Session, case_id: str) -> list[dict[str, Any]]:
     return [{"job_id": j, "title": t, "pushed_at": iso(p)} for j, t, p in rows]
 
 
-def coverage(session: Session, partner_id: str, cap: int = 1000) -> dict[str, Any]:
-    """Open cases with at least three pushes and without (listed, fewest pushes first), by category."""
+def add_record(session: Session, case: Case, spec: dict[str, Any], now: datetime, actor: Actor) -> CaseRecord:
+    """A dated step of assistance (guidance, training, a push outside the hub, an interview, the outcome)."""
+    if spec["occurred_on"] > today_in_beijing(now):
+        raise ValidationFailed("A record cannot be in the future.",
+                               errors=[field_error("occurred_on", "must be no later than today (Beijing)")])
+    if spec.get("job_id"):
+        check_job_ids(session, [spec["job_id"]], "job_id")
+    if spec.get("result") and spec["kind"] != "outcome":
+        raise ValidationFailed("Only an outcome has a result.", errors=[field_error("result", "only for kind outcome")])
+    record = CaseRecord(case_id=case.id, kind=spec["kind"], occurred_on=spec["occurred_on"], note=spec.get("note"),
+                        program=spec.get("program"), job_id=spec.get("job_id"), result=spec.get("result"),
+                        created_at=now)
+    session.add(record)
+    case.updated_at = now
+    audit(session, actor, case.partner_id, "record", [case.id], now, {"kind": spec["kind"]})
+    session.flush()
+    return record
+
+
+def record_document(r: CaseRecord) -> dict[str, Any]:
+    return {"id": r.id, "kind": r.kind, "occurred_on": r.occurred_on.isoformat(), "note": r.note,
+            "program": r.program, "job_id": r.job_id, "result": r.result, "created_at": iso(r.created_at)}
+
+
+def list_records(session: Session, case_id: str) -> list[dict[str, Any]]:
+    rows = session.execute(select(CaseRecord).where(CaseRecord.case_id == case_id)
+                           .order_by(CaseRecord.occurred_on, CaseRecord.created_at, CaseRecord.id)).scalars()
+    return [record_document(r) for r in rows]
+
+
+def case_counts(session: Session, university_ids: list[str] | None, required: dict[str, int]
+                ) -> dict[str, dict[str, int]]:
+    """university id → open cases, covered (at least the pushes its rule asks), uncovered."""
+    n = func.count(CasePush.job_id)
+    stmt = (select(Case.partner_id, n).outerjoin(CasePush, CasePush.case_id == Case.id)
+            .where(Case.status == "open").group_by(Case.id, Case.partner_id))
+    out: dict[str, dict[str, int]] = {}
+    chunks = [None] if university_ids is None else [university_ids[i:i + 500]
+                                                    for i in range(0, len(university_ids), 500)]
+    for chunk in chunks:
+        q = stmt if chunk is None else stmt.where(Case.partner_id.in_(chunk))
+        for pid, pushes in session.execute(q):
+            slot = out.setdefault(pid, {"cases_open": 0, "cases_covered": 0, "cases_uncovered": 0})
+            slot["cases_open"] += 1
+            slot["cases_covered" if pushes >= required.get(pid, 3) else "cases_uncovered"] += 1
+    return out
+
+
+def coverage(session: Session, university: Partner, now: datetime, actor: Actor, cap: int = 1000) -> dict[str, Any]:
+    """Open cases with at least the required pushes and without (listed, fewest pushes first), by category."""
+    rule = applied_rules(session, [university])[university.id]["case_pushes"]
     n = func.count(CasePush.job_id)
     rows = session.execute(
         select(Case.id, Case.student_ref, Case.category, n)
         .outerjoin(CasePush, CasePush.case_id == Case.id)
-        .where(Case.partner_id == partner_id, Case.status == "open")
+        .where(Case.partner_id == university.id, Case.status == "open")
         .group_by(Case.id, Case.student_ref, Case.category)).all()
     by_category = {c: {"open": 0, "covered": 0, "uncovered": 0} for c in CATEGORIES}
     uncovered = []
     for case_id, ref, category, pushes in rows:
         slot = by_category.setdefault(category, {"open": 0, "covered": 0, "uncovered": 0})
         slot["open"] += 1
-        if pushes >= REQUIRED_PUSHES:
+        if pushes >= rule.value:
             slot["covered"] += 1
         else:
             slot["uncovered"] += 1
             uncovered.append({"id": case_id, "student_ref": ref, "category": category, "pushes": pushes})
     uncovered.sort(key=lambda u: (u["pushes"], u["student_ref"]))
     covered = sum(s["covered"] for s in by_category.values())
-    return {"required": REQUIRED_PUSHES, "open": len(rows), "covered": covered, "uncovered": len(rows) - covered,
-            "by_category": by_category, "uncovered_cases": uncovered[:cap]}
+    audit(session, actor, university.id, "coverage", [None], now, {"cases_listed": min(len(uncovered), cap)})
+    return {"required": rule.value, "required_source": rule.source, "open": len(rows), "covered": covered,
+            "uncovered": len(rows) - covered, "by_category": by_category, "uncovered_cases": uncovered[:cap]}

@@ -1,8 +1,8 @@
 """The daily report (provinces report by 17:00): one Beijing day's figures for a region or all of China.
 
 Jobs count where they are (any of their locations inside the region); postings count
-where their job is; fairs and visits where they took place; cases and pushes where the
-owning university is. "Open at end of day" replays the change log: a job is open if its
+where their job is; fairs where they took place; visits, cases and pushes where the
+university that made the effort is (its region as it has it now). "Open at end of day" replays the change log: a job is open if its
 last change before midnight was an ``upsert`` (and it had not closed by then; the log
 older than the retention window keeps only each job's last upsert).
 """
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Case, CasePush, Change, Fair, FairJob, Job, Posting, Visit
+from app.models import Case, CasePush, Change, Fair, FairJob, Job, Partner, Posting, Visit
 from app.normalize import ancestors, region_by_code
 
 from .campaign import beijing_day, in_region
@@ -56,6 +56,14 @@ def _jobs(session: Session, start: Any, end: Any, code: str | None) -> dict[str,
             "jobs_closed": int(closed)}
 
 
+def _universities_in(session: Session, code: str | None) -> list[str] | None:
+    """Ids of the universities whose region lies inside ``code`` (None: no filter)."""
+    if code is None:
+        return None
+    rows = session.execute(select(Partner.id, Partner.region_code).where(Partner.kind == "university"))
+    return [pid for pid, region in rows if region and code in ancestors(region)]
+
+
 def _campaign(session: Session, start: Any, end: Any, code: str | None) -> dict[str, int]:
     fair_where = [Fair.status != "cancelled", Fair.starts_at < end, Fair.ends_at > start]
     if code:
@@ -64,12 +72,13 @@ def _campaign(session: Session, start: Any, end: Any, code: str | None) -> dict[
     fairs_held = session.execute(select(func.count()).select_from(fairs.subquery())).scalar_one()
     offered = session.execute(select(func.count(FairJob.job_id.distinct()))
                               .where(FairJob.fair_id.in_(fairs))).scalar_one()
+    homes = _universities_in(session, code)
     visit_where = [Visit.visited_at >= start, Visit.visited_at < end]
-    if code:
-        visit_where.append(in_region(Visit.region_keys, code))
+    if homes is not None:
+        visit_where.append(Visit.partner_id.in_(homes))
     visits, promised = session.execute(select(func.count(), func.coalesce(func.sum(Visit.jobs_promised), 0))
                                        .where(*visit_where)).one()
-    case_region = [in_region(Case.region_keys, code)] if code else []
+    case_region = [Case.partner_id.in_(homes)] if homes is not None else []
     opened = session.execute(select(func.count()).select_from(Case).where(
         Case.created_at >= start, Case.created_at < end, *case_region)).scalar_one()
     push_where = [CasePush.pushed_at >= start, CasePush.pushed_at < end, *case_region]

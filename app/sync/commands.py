@@ -61,6 +61,9 @@ def sync_once(settings: Settings, source_id: str) -> int:
             finally:
                 bar.close()
         print(json.dumps(run_document(run), ensure_ascii=False, indent=2))
+        if run.error_class == "unsafe_url" and not settings.sync_allow_private:
+            print("hub sync: the feed's address is loopback or private; for local feeds (the demo's) set "
+                  "HUB_SYNC_ALLOW_PRIVATE=1", file=sys.stderr)
         return 0 if run.status in ("succeeded", "not_modified") else 1
 
     try:

@@ -8,6 +8,9 @@
   its next slot after now, so missed slots are coalesced, never queued.
 * ``webhooks``: ``app.webhooks.run_webhooks_once`` (deliver due webhook batches).
 * ``housekeeping``: ``app.housekeeping.sweep_once`` (expiry, idempotency purge).
+* ``reports``: every minute, the campaign's 17:00 snapshot of each province's figures for each
+  reporting day that has ended and has none yet (``app.services.report_snapshots``; a lease per
+  day in the database, so several workers run each day once).
 
 Each monitor job has ``max_instances=1`` and ``coalesce=True``; a slow or failing
 source only ever holds one of the ``concurrency`` slots, for at most its fetch deadline
@@ -128,6 +131,21 @@ class Worker:
         except Exception:
             log.exception("webhook delivery failed")
 
+    async def reports(self) -> None:
+        from app.services.report_snapshots import (
+            ReportClock,
+            refresh_provisional,
+            run_due_snapshots,
+        )
+
+        clock = ReportClock(self.settings.report_snapshot_at, self.settings.report_cutoff)
+        try:
+            await asyncio.to_thread(run_due_snapshots, self.db, clock, worker_name(), utcnow())
+            await asyncio.to_thread(refresh_provisional, self.db, clock, worker_name(), utcnow(),
+                                    self.settings.report_provisional_s)
+        except Exception:
+            log.exception("report snapshot failed")
+
     async def housekeeping(self) -> None:
         from app.housekeeping import sweep_once
 
@@ -140,14 +158,15 @@ class Worker:
 
 
 def build_scheduler(worker: Worker, *, monitor_s: float = 2.0, webhooks_s: float = 2.0,
-                    sweep_s: float | None = None) -> AsyncIOScheduler:
-    """The APScheduler with the three monitor jobs (one instance each, missed runs coalesced)."""
+                    sweep_s: float | None = None, reports_s: float = 60.0) -> AsyncIOScheduler:
+    """The APScheduler with the four monitor jobs (one instance each, missed runs coalesced)."""
     scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     scheduler.add_job(worker.tick, "interval", seconds=monitor_s, id="sync", next_run_time=utcnow())
     scheduler.add_job(worker.webhooks, "interval", seconds=webhooks_s, id="webhooks", next_run_time=utcnow())
     scheduler.add_job(worker.housekeeping, "interval", seconds=sweep_s or worker.settings.sweep_interval_s,
                       id="housekeeping", next_run_time=utcnow())
+    scheduler.add_job(worker.reports, "interval", seconds=reports_s, id="reports", next_run_time=utcnow())
     return scheduler
 
 

@@ -31,7 +31,7 @@ from app.services.changes import ChangeFilter, head, read_changes
 from app.sync.fetch import FetchError
 from app.sync.netguard import AddressPolicy, check_url_async, reset_policy, use_policy
 
-from .signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature_header
+from .signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature_header, standard_headers
 from .store import delivery_document, own_delivery, own_webhook
 
 BATCH = 100
@@ -123,10 +123,12 @@ def claim_due(db: Database, now: datetime, batch_size: int = BATCH) -> tuple[boo
 
 async def post(client: httpx.AsyncClient, claim: Claim, *, allow_private: bool, now: datetime) -> Attempt:
     """POST one signed batch; any 2xx is success. The URL is re-checked against the SSRF rules."""
+    stamp = int(now.timestamp())
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-               SIGNATURE_HEADER: signature_header(claim.secret, int(now.timestamp()), claim.body),
+               SIGNATURE_HEADER: signature_header(claim.secret, stamp, claim.body),
                DELIVERY_HEADER: claim.delivery_id, "X-Hub-Webhook": claim.webhook_id,
-               "X-Hub-Attempt": str(claim.attempt)}
+               "X-Hub-Attempt": str(claim.attempt),
+               **standard_headers(claim.secret, claim.delivery_id, stamp, claim.body)}
     if claim.redelivery_of:
         headers["X-Hub-Redelivery-Of"] = claim.redelivery_of
     policy = AddressPolicy(allow_private=allow_private)

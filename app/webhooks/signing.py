@@ -6,10 +6,18 @@ minutes (a captured request cannot be replayed later) and remembers ``delivery_i
 values it has processed (a replay within the window is a duplicate id). The delivery
 id is inside the signed body, so it cannot be swapped. See docs/changes.md for the
 published test vector.
+
+The same deliveries also carry the Standard Webhooks headers (``webhook-id`` = the delivery
+id, ``webhook-timestamp``, ``webhook-signature: v1,<base64 HMAC-SHA256 of
+"{id}.{timestamp}.{body}">``), so receivers can verify with that project's published
+libraries. Its key is the secret's base64 part decoded: secrets are ``whsec_`` + standard
+base64; secrets issued before that were URL-safe base64, decoded as such.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import secrets
@@ -23,9 +31,34 @@ class InvalidSignature(ValueError):
     """The signature header is missing, malformed, wrong, or too old."""
 
 
+STANDARD_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+
+
 def new_secret() -> str:
-    """A fresh signing secret (shown to the partner once)."""
-    return "whsec_" + secrets.token_urlsafe(32)
+    """A fresh signing secret (shown to the partner once): ``whsec_`` + standard base64 of 24
+    random bytes, the form Standard Webhooks libraries take as it is."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def standard_key(secret: str) -> bytes:
+    """The Standard Webhooks HMAC key of a secret: its base64 part, decoded."""
+    raw = secret.removeprefix("whsec_")
+    padded = raw + "=" * (-len(raw) % 4)
+    try:
+        return base64.b64decode(padded, validate=True)
+    except binascii.Error:  # a secret issued before the standard form: URL-safe base64
+        try:
+            return base64.urlsafe_b64decode(padded)
+        except (binascii.Error, ValueError):
+            return secret.encode()  # not base64 at all (a hand-made secret): the bytes as they are
+
+
+def standard_headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` for one delivery."""
+    signed = msg_id.encode() + b"." + str(timestamp).encode() + b"." + body
+    digest = hmac.new(standard_key(secret), signed, hashlib.sha256).digest()
+    return {"webhook-id": msg_id, "webhook-timestamp": str(timestamp),
+            "webhook-signature": "v1," + base64.b64encode(digest).decode()}
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

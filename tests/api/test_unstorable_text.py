@@ -25,7 +25,7 @@ from tests.conftest import ADMIN, auth, make_posting
 
 # Query parameters that never reach SQL as text: HMAC-signed cursors (a bad one is a 422 before any
 # query) and values checked against fixed vocabularies (region codes, section letters, enums).
-VOCABULARY_OR_SIGNED = {"cursor", "region", "industry", "education", "job_type", "employer_type", "facets",
+VOCABULARY_OR_SIGNED = {"cursor", "region", "province", "industry", "education", "job_type", "employer_type", "facets",
                         "sort"}
 NUL = "a\x00b"
 SURROGATE = "a\ud800b"

@@ -52,27 +52,30 @@ def test_daily_report_counts_the_days_activity_in_the_region(client: Any, make_p
     assert {k: report[k] for k in ("postings_received", "new_jobs", "open_jobs_end_of_day", "jobs_closed")} == {
         "postings_received": 3, "new_jobs": 3, "open_jobs_end_of_day": 2, "jobs_closed": 1}
     assert (report["fairs_held"], report["fair_jobs_offered"]) == (1, 2)
-    assert (report["visits"], report["visit_jobs_promised"]) == (2, 8)
+    # Visits count toward the visiting university's province, the Beijing employer's included.
+    assert (report["visits"], report["visit_jobs_promised"]) == (3, 12)
     assert (report["cases_opened"], report["pushes"], report["cases_reaching_three_pushes"]) == (2, 4, 1)
 
     city = client.get("/api/v1/reports/daily", params={"date": day.isoformat(), "region": "440300"}, headers=ADMIN)
-    assert (city.json()["new_jobs"], city.json()["visits"]) == (2, 1)
+    assert (city.json()["new_jobs"], city.json()["visits"]) == (2, 3)
     china = client.get("/api/v1/reports/daily", params={"date": day.isoformat()}, headers=ADMIN).json()
     assert (china["region"], china["new_jobs"], china["open_jobs_end_of_day"], china["visits"]) == (None, 4, 3, 3)
     beijing = client.get("/api/v1/reports/daily", params={"date": day.isoformat(), "region": "110000"},
                          headers=ADMIN).json()
-    assert (beijing["new_jobs"], beijing["cases_opened"], beijing["fairs_held"]) == (1, 0, 0)
+    assert (beijing["new_jobs"], beijing["cases_opened"], beijing["fairs_held"], beijing["visits"]) == (1, 0, 0, 0)
 
 
-def test_the_day_before_has_no_activity_but_the_day_after_still_counts_open_jobs(
+def test_the_day_before_has_no_activity_and_a_future_day_is_refused(
         client: Any, partner: Any, post_jobs: Any) -> None:
     day, _ = _campaign_day(client, partner, post_jobs)
     before = client.get("/api/v1/reports/daily", params={"date": (day - timedelta(days=1)).isoformat()},
                         headers=ADMIN).json()
     assert all(before[k] == 0 for k in before if k not in ("date", "region", "region_name"))
+    same = client.get("/api/v1/reports/daily", params={"date": day.isoformat()}, headers=ADMIN).json()
+    assert same["open_jobs_end_of_day"] == 3
     after = client.get("/api/v1/reports/daily", params={"date": (day + timedelta(days=1)).isoformat()},
-                       headers=ADMIN).json()
-    assert after["open_jobs_end_of_day"] == 3 and after["new_jobs"] == 0 and after["pushes"] == 0
+                       headers=ADMIN)
+    assert after.status_code == 422 and after.json()["errors"][0]["field"] == "date"
 
 
 def test_daily_report_as_csv_with_bom(client: Any, partner: Any, post_jobs: Any) -> None:
@@ -95,3 +98,7 @@ def test_daily_report_needs_a_key_and_valid_parameters(client: Any, partner: Any
     bad = client.get("/api/v1/reports/daily", params={"date": "0001-01-01"}, headers=ADMIN)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "date"
     assert client.get("/api/v1/reports/daily", headers=auth(partner[1])).status_code == 200
+    repeated = client.get("/api/v1/reports/daily", params=[("region", "440000"), ("region", "110000")], headers=ADMIN)
+    assert repeated.status_code == 422 and repeated.json()["errors"][0]["field"] == "region"
+    future = client.get("/api/v1/reports/daily", params={"date": "2999-01-01"}, headers=ADMIN)
+    assert future.status_code == 422 and future.json()["errors"][0]["field"] == "date"

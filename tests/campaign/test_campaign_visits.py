@@ -37,9 +37,12 @@ def test_progress_counts_distinct_employers_per_university_and_leader(client: An
     assert leaders["王校长"]["employers"] == 1 and leaders["王校长"]["visits"] == 2
     assert leaders["李书记"]["employers"] == 2 and leaders["李书记"]["leader_title"] == "党委书记"
 
-    target = client.put("/api/v1/visits/target", json={"target": 3}, headers=key)
-    assert target.status_code == 200 and target.json()["reached"] and target.json()["remaining"] == 0
-    assert client.get("/api/v1/visits/progress", headers=key).json()["target"] == 3
+    lower = client.put("/api/v1/visits/target", json={"target": 3}, headers=key)  # below the national rule
+    assert lower.status_code == 422 and lower.json()["errors"][0]["field"] == "target"
+    target = client.put("/api/v1/visits/target", json={"target": 120}, headers=key)
+    assert target.status_code == 200 and target.json()["remaining"] == 117
+    assert (target.json()["target"], target.json()["target_source"]) == (120, "university")
+    assert client.get("/api/v1/visits/progress", headers=key).json()["target"] == 120
     assert len(client.get("/api/v1/visits", headers=key).json()["items"]) == 4
     assert [v["employer_name"] for v in client.get("/api/v1/visits", headers=auth(other)).json()["items"]] == ["丁公司"]
 

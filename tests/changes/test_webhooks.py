@@ -113,7 +113,9 @@ def hub(settings: Settings, db: Database) -> Iterator[TestClient]:
 
 
 def new_partner(client: TestClient, kind: str = "university") -> str:
-    resp = client.post("/api/v1/partners", json={"name": f"{kind}-{time.monotonic_ns()}", "kind": kind}, headers=ADMIN)
+    body = {"name": f"{kind}-{time.monotonic_ns()}", "kind": kind,
+            "region_code": {"university": "440300", "provincial_platform": "440000"}.get(kind)}
+    resp = client.post("/api/v1/partners", json=body, headers=ADMIN)
     assert resp.status_code == 201
     return resp.json()["api_key"]  # type: ignore[no-any-return]
 

@@ -149,11 +149,3 @@ def test_hub_serve_can_serve_metrics_on_a_separate_listener_only(tmp_path: Path,
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-
-
-def test_several_workers_refuse_a_separate_metrics_listener(tmp_path: Path) -> None:
-    env = {**os.environ, "HUB_DATABASE_URL": f"sqlite:///{tmp_path}/hub.db", "HUB_METRICS_PORT": "1"}
-    out = subprocess.run([sys.executable, "-m", "app.cli", "serve", "--workers", "2", "--no-migrate"], env=env,
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 2 and "HUB_METRICS_PORT needs --workers 1" in out.stderr
-

@@ -51,11 +51,28 @@ def test_hub_worker_runs_due_sources_and_stops_on_sigterm(
                               stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and statuses(db, partner) != {"W1": "active", "W2": "active"}:
+
+        def finished() -> list[tuple[str, str | None]]:  # the run's record is written after its postings
+            with db.read() as s:
+                return [(r.status, r.error) for r in s.scalars(select(SyncRun).where(
+                    SyncRun.source_id == source, SyncRun.finished_at.is_not(None)))]
+
+        while time.monotonic() < deadline and not finished():
             time.sleep(0.2)
     finally:
         worker.send_signal(signal.SIGTERM)
         _, err = worker.communicate(timeout=30)
     assert worker.returncode == 0, err
-    with db.read() as s:
-        assert s.scalars(select(SyncRun.status).where(SyncRun.source_id == source)).all() == ["succeeded"]
+    assert statuses(db, partner) == {"W1": "active", "W2": "active"}
+    assert [status for status, _ in finished()] == ["succeeded"], finished()
+
+
+def test_hub_sync_of_a_local_feed_without_the_private_switch_says_which_setting(
+        db: Database, settings: Settings, feed_server: Any) -> None:
+    partner = new_partner(db)
+    source = new_source(db, partner, feed_server.put("/doc/private.json", feed("P1")))
+    env = {k: v for k, v in hub_env(settings).items() if k != "HUB_SYNC_ALLOW_PRIVATE"}
+    done = subprocess.run([sys.executable, "-m", "app.cli", "sync", source], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1 and json.loads(done.stdout)["error_class"] == "unsafe_url"
+    assert "HUB_SYNC_ALLOW_PRIVATE=1" in done.stderr.splitlines()[-1]

@@ -189,7 +189,7 @@ def test_the_scheduler_runs_the_monitors(db: Database, settings: Settings, feed_
     asyncio.run(main())
     assert [r.status for r in runs_of(db, source)] == ["succeeded"]
     jobs = build_scheduler(Worker(db, cfg)).get_jobs()
-    assert sorted(j.id for j in jobs) == ["housekeeping", "sync", "webhooks"]
+    assert sorted(j.id for j in jobs) == ["housekeeping", "reports", "sync", "webhooks"]
 
 
 def test_stopping_the_worker_ends_its_runs_as_cancelled(db: Database, settings: Settings, feed_server: Any) -> None:
