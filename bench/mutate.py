@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,11 @@ def run(name: str, max_children: int) -> dict[str, object]:
     where = scratch(name)
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     started = time.perf_counter()
-    subprocess.run([mutmut, "run", "--max-children", str(max_children)], cwd=where, capture_output=True, text=True)
+    # mutmut runs the tests inside its own copy (mutants/): point it at the migrations of the scratch copy.
+    alembic = next((p for p in (where / "app" / "migrations", where / "alembic") if (p / "env.py").is_file()), None)
+    env = {**os.environ, **({"HUB_ALEMBIC_DIR": str(alembic)} if alembic else {})}
+    subprocess.run([mutmut, "run", "--max-children", str(max_children)], cwd=where, capture_output=True, text=True,
+                   env=env)
     results = subprocess.run([mutmut, "results", "--all", "true"], cwd=where, capture_output=True, text=True).stdout
     status: dict[str, list[str]] = {}
     for line in results.splitlines():
