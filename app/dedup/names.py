@@ -10,9 +10,8 @@ and an institution keeps its place (北京大学 ≠ 南京大学, 深圳市人�
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from app.normalize import clean_text
+from app.normalize import clean_text, short_text_cache
 
 from .places import only_places, place_names, strip_leading_places, strip_trailing_places
 
@@ -87,7 +86,7 @@ def _base_key(s: str) -> str:
     return _strip_suffixes(compact)
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache(65536)
 def employer_name_key(name: str) -> str:
     """The comparable key of an employer's name ('' only for a name with no letters or digits)."""
     s = clean_text(name).lower()
@@ -104,7 +103,7 @@ def employer_name_key(name: str) -> str:
     return key or _alnum(s)
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache(65536)
 def is_weak_employer(name: str) -> bool:
     """A name that does not identify an employer: "某知名互联网公司", "保密"."""
     key = employer_name_key(name)

@@ -7,10 +7,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from app.normalize import region_by_code, resolve_location
+from app.normalize import region_by_code, resolve_location, short_text_cache
 
 from .names import employer_name_key, is_weak_employer
 from .titles import TitleKey, normalise_title, stem
@@ -88,7 +87,7 @@ def places_of(locations: list[dict[str, Any]]) -> tuple[Place, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)
+@short_text_cache(4096)
 def _place_of(text: str) -> tuple[str, str, str] | None:
     """(level, own code, name) of a place named in a title."""
     region = resolve_location(text)
@@ -177,7 +176,7 @@ def block_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-@lru_cache(maxsize=16384)  # a posting's lock keys, lookups and its job's blocks share most arguments
+@short_text_cache(16384, limit=256)  # a posting's lock keys, lookups and its job's blocks share most arguments
 def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place, ...], *, text: bool,
           hidden: bool, filing: bool) -> tuple[int, ...]:
     """Block hashes. A job with a requisition code is filed under its code and under "some code"; a
@@ -198,7 +197,7 @@ def _keys(employer_id: str, name_key: str, title: TitleKey, places: tuple[Place,
     return tuple(sorted({*out, *named}))
 
 
-@lru_cache(maxsize=16384)
+@short_text_cache(16384, limit=256)
 def _named_keys(name_key: str, title: TitleKey, places: tuple[Place, ...], *, text: bool, hidden: bool,
                 filing: bool) -> tuple[int, ...]:
     """The blocks of ``_keys`` that do not name the employer's id: its name × city × title stem,
@@ -219,7 +218,7 @@ def _cities(places: tuple[Place, ...]) -> dict[str, None]:
     return dict.fromkeys(city for city, _ in places)
 
 
-@lru_cache(maxsize=16384)
+@short_text_cache(16384, limit=128)
 def _tails(title: TitleKey, filing: bool) -> tuple[str, ...]:
     """The title part of the employer blocks (see ``_keys``)."""
     title_stem = stem(title.core)

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from app.normalize import clean_text
+from app.normalize import clean_text, short_text_cache
 
 from .places import PLACE_WRAPPERS, only_places, strip_leading_places, strip_trailing_places
 
@@ -161,7 +160,7 @@ def _has_separator_free_place(compact: str) -> bool:
         strip_leading_places(compact, min_rest=2) != compact
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache(65536)
 def normalise_title(title: str) -> TitleKey:
     """The comparable form of a job title (see the module docstring)."""
     s = clean_text(title).lower()

@@ -22,6 +22,7 @@ from app.dedup.assigner import DedupAssigner
 from app.dedup.signature import posting_signature, prime
 from app.errors import NotFound, pydantic_errors
 from app.models import Posting, new_id, utcnow
+from app.schemas.common import storable_or_none
 from app.schemas.posting import PostingIn
 from app.search.docs import KnownTokens, posting_tokens
 from app.search.index import index_jobs
@@ -76,8 +77,9 @@ def prepare(raw: Any, region_hint: str | None = None, *, fts: bool = True) -> No
 
     ``region_hint`` is the partner's region code, used to settle ambiguous place names; ``fts``:
     also make SQLite's FTS column text (the store's database is SQLite; PostgreSQL never uses it)."""
-    external_id = raw.get("external_id") if isinstance(raw, dict) else None
-    external_id = external_id if isinstance(external_id, str) else None
+    # Echoed in the result (kept with an Idempotency-Key, and in a sync run's rejections): only text
+    # the databases can store; an unstorable id is rejected (its error names it) and echoed as null.
+    external_id = storable_or_none(raw.get("external_id") if isinstance(raw, dict) else None)
     try:
         item = normalise(parse(raw), raw, region_hint)
     except ValidationError as exc:

@@ -11,7 +11,7 @@ from app.normalize.regions import (
     resolve_location,
 )
 from app.normalize.salary import PERIODS, Salary, parse_salary
-from app.normalize.text import clean_text, to_halfwidth, to_simplified
+from app.normalize.text import clean_text, short_text_cache, to_halfwidth, to_simplified
 from app.normalize.vocab import EMPLOYER_TYPES, JOB_TYPES, parse_employer_type, parse_job_type
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ancestors",
     "children",
     "clean_text",
+    "short_text_cache",
     "is_valid_credit_code",
     "normalize_credit_code",
     "parse_education",

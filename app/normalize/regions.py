@@ -13,10 +13,10 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
-from app.normalize.text import clean_text
+from app.normalize.text import clean_text, short_text_cache
 
 __all__ = ["Region", "all_regions", "ancestors", "children", "region_by_code", "resolve_location"]
 
@@ -179,7 +179,7 @@ def resolve_location(text: str | None) -> Region | None:
     return _resolve_text(text)
 
 
-@lru_cache(maxsize=8192)  # partners name the same few thousand places over and over
+@short_text_cache(8192)  # partners name the same few thousand places over and over
 def _resolve_text(text: str) -> Region | None:
     s = clean_text(text)
     if not s or s in NOWHERE:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
-__all__ = ["clean_text", "to_halfwidth", "to_simplified"]
+T = TypeVar("T")
+
+__all__ = ["clean_text", "short_text_cache", "text_length", "to_halfwidth", "to_simplified"]
 
 # Characters that t2s only changes inside a phrase of TSPhrases (e.g. 回覆→回复,
 # 瞭解→了解, 沈默→沉默, 么麽→幺麽) and that are unchanged on their own, so the
@@ -118,6 +121,38 @@ def _clean_line(s: str) -> str:
 
 
 _clean_short_line = lru_cache(maxsize=32768)(_clean_line)
+
+
+def text_length(value: Any) -> int:
+    """Characters of text in a value: strings, and those inside tuples, lists and dataclasses."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (tuple, list)):
+        return sum(text_length(v) for v in value)
+    fields = getattr(value, "__dataclass_fields__", None)
+    return sum(text_length(getattr(value, f)) for f in fields) if fields else 0
+
+
+def short_text_cache(maxsize: int, limit: int = SHORT_TEXT) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``lru_cache`` for functions of short text: a call whose arguments hold more than ``limit``
+    characters is computed, not remembered. Real titles and names are short and repeat; long ones
+    (a fuzzer's, or junk) rarely repeat and would each hold ~1 KB for as long as the cache lives,
+    up to ~100 MB per cache at 65,536 entries. So a cache stays bounded in bytes, not only in entries."""
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        cached = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> T:
+            if text_length(args) + text_length(tuple(kwargs.values())) <= limit:
+                return cached(*args, **kwargs)
+            return fn(*args, **kwargs)
+
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return wrap
 
 
 def clean_text(s: str, *, multiline: bool = False) -> str:

@@ -21,6 +21,11 @@ def storable(value: str) -> str:
     return value
 
 
+def storable_or_none(value: Any) -> str | None:
+    """A partner's own value echoed back (an id in a rejection): itself if it is storable text, else None."""
+    return value if isinstance(value, str) and not UNSTORABLE.search(value) else None
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")

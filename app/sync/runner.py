@@ -11,6 +11,7 @@ spooled to disk, adapters stream, batches are bounded.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import threading
@@ -27,6 +28,7 @@ from app.db import Database
 from app.ingest.normalise import NormalPosting
 from app.ingest.pipeline import prepare
 from app.models import SyncRun, new_id, utcnow
+from app.schemas.common import storable_or_none
 
 from . import metrics
 from .adapters import FeedFormatError, ItemError, PageLink, get_adapter
@@ -47,6 +49,8 @@ from .store import (
     start_run,
     store_postings,
 )
+
+log = logging.getLogger("hub.sync")
 
 BATCH = 500
 
@@ -138,9 +142,10 @@ class _Page:
                     next_url = event.url
                 elif isinstance(event, ItemError):
                     self.pending += 1
-                    self.rejections.append((event.index, event.external_id, event.reason))
-                    if event.external_id:
-                        self.touched.append(event.external_id)
+                    external_id = storable_or_none(event.external_id)  # the feed's text, as sent
+                    self.rejections.append((event.index, external_id, event.reason))
+                    if external_id:
+                        self.touched.append(external_id)
                 else:
                     self.item(event.index, event.data)
                 if self.pending >= BATCH:
@@ -196,7 +201,10 @@ async def run_source(db: Database, settings: Settings, client: httpx.AsyncClient
     except LeaseLost as exc:
         end = Ending("failed", error_class=exc.error_class, error=str(exc), flags=["lease_lost"])
     except Exception as exc:  # noqa: BLE001 - a bug or a database error: record it, never hang the slot
-        end = Ending("failed", error_class="internal", error=f"{type(exc).__name__}: {exc}")
+        # The run's error is shown to the partner: the class only; the details (SQL, values) go to the log.
+        log.exception("sync run failed inside the hub", extra={"source_id": spec.id, "run_id": run_id})
+        end = Ending("failed", error_class="internal", error=f"{type(exc).__name__}: an error inside the hub "
+                     "(its log has the details)")
     finally:
         stop.set()
         metrics.RUNNING.dec()

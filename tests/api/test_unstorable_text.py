@@ -233,3 +233,42 @@ def test_nul_in_an_idempotency_key_is_a_422(client: TestClient, partner: tuple[s
 
 
 assert typing  # the walker reads typing's own objects
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE], ids=["nul", "surrogate"])
+def test_a_rejected_unstorable_external_id_is_echoed_as_null_and_its_answer_kept_for_replay(
+        client: TestClient, partner: tuple[str, str], bad: str) -> None:
+    """Found by bench/fuzz.py on PostgreSQL: the batch's answer echoed the id, and keeping the answer
+    for its Idempotency-Key (jsonb) refused \\u0000 with a 500."""
+    body = {"postings": [make_posting("OK-1"), make_posting(bad)]}
+    headers = {**auth(partner[1]), "Idempotency-Key": f"replay-{len(bad)}-{bad == NUL}"}
+    first = client.post("/api/v1/postings/batch", json=body, headers=headers) if bad == NUL \
+        else _send(client, "POST", "/api/v1/postings/batch", body, headers)
+    if bad == SURROGATE:  # the JSON reader refuses the whole body before any posting is read
+        assert first.status_code == 422 and first.json()["errors"][0]["field"] == "body"
+        return
+    assert first.status_code == 200, first.text
+    results = first.json()["results"]
+    assert [(r["external_id"], r["status"]) for r in results] == [("OK-1", "created"), (None, "rejected")]
+    assert [e["field"] for e in results[1]["errors"]] == ["external_id"]
+    again = client.post("/api/v1/postings/batch", json=body, headers=headers)
+    assert again.status_code == 200 and again.json() == first.json()
+
+
+def test_the_shared_rule_itself() -> None:
+    """``storable`` and its helpers directly (survivors of bench/mutate.py's run over common.py)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from app.schemas.common import UNSTORABLE_MESSAGE, NonBlank, StorableJson, storable_or_none
+
+    assert storable_or_none("JOB-1") == "JOB-1" and storable_or_none("a\x00b") is None
+    assert storable_or_none(7) is None and storable_or_none("a\ud800") is None
+    for bad in ({"k\x00": 1}, {"a": [{"b": ["ok", "x\x00"]}]}, {"a": {"b": "\udc00"}}):
+        with pytest.raises(ValidationError, match="NUL"):
+            TypeAdapter(StorableJson).validate_python(bad)
+    assert TypeAdapter(StorableJson).validate_python({"a": [{"b": ["ok", 1, None]}]}) == {"a": [{"b": ["ok", 1, None]}]}
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(NonBlank).validate_python("a\x00")
+    assert UNSTORABLE_MESSAGE in str(caught.value)
+    with pytest.raises(ValidationError, match="must not be empty"):
+        TypeAdapter(NonBlank).validate_python("  \t")

@@ -223,6 +223,15 @@ def test_is_public_address_examples() -> None:
     assert not is_public_address(ipaddress.ip_address("::ffff:10.0.0.1"))
 
 
+def test_a_global_ipv6_address_with_a_zone_is_not_public() -> None:
+    """A zone (``%eth0``) pins the address to one local interface: refused even for a global address
+    (a surviving mutant of bench/mutate.py's SSRF-guard run let it through)."""
+    assert is_public_address(ipaddress.ip_address("2606:4700:4700::1111"))
+    assert not is_public_address(ipaddress.ip_address("2606:4700:4700::1111%eth0"))
+    for refused in ("0.0.0.0", "::", "224.0.0.1", "240.0.0.1", "100.64.0.1", "fec0::1", "2002:7f00:1::1"):
+        assert not is_public_address(ipaddress.ip_address(refused)), refused
+
+
 def test_per_attempt_timeouts_are_retried(feed_server: Any) -> None:
     async def go(client: Any) -> Any:
         return await fetch(client, feed_server.url("/hang"), allow_private=True,
