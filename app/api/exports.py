@@ -22,10 +22,10 @@ from app.errors import NotFound, ValidationFailed, pydantic_errors
 from app.export import csv as csv_export
 from app.export.feeds import atom, rss
 from app.export.jsonld import job_posting
+from app.jobs.render import get_job
 from app.normalize import region_by_code
 from app.schemas.common import problem_responses
 from app.search.service import SearchParams, search_jobs
-from app.services.jobs import get_job
 
 from .deps import DbDep, SettingsDep
 

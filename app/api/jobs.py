@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path, Query
 from pydantic import ValidationError
 
 from app.errors import NotFound, ValidationFailed, field_error
+from app.jobs.render import get_job
 from app.schemas.common import problem_responses
 from app.schemas.job import JobList, JobOut
 from app.search.service import SearchParams, search_jobs
-from app.services.jobs import get_job
 
 from .deps import DbDep, SettingsDep
 

@@ -10,12 +10,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from app.normalize import region_by_code, resolve_location
+from app.normalize import monthly, region_by_code, resolve_location
 
 from .names import employer_name_key, is_weak_employer
 from .titles import TitleKey, normalise_title, stem
 
-MONTHLY_FACTOR = {"month": 1.0, "year": 1 / 12, "day": 21.75, "hour": 21.75 * 8}
 DESC_CHARS = 600  # enough of a description to compare; partners cut them short anyway
 DESC_RAW_CHARS = 900  # raw characters read from the database to get DESC_CHARS compact ones
 Place = tuple[str, "str | None"]
@@ -52,12 +51,6 @@ class Signature:
             text = self.desc[:limit]
             grams = self._grams[limit] = frozenset(text[i:i + 3] for i in range(len(text) - 2))
         return grams
-
-
-def monthly(amount: int | None, period: str | None) -> int | None:
-    if amount is None or period is None:
-        return None
-    return round(amount * MONTHLY_FACTOR.get(period, 1.0))
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")

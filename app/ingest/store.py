@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
@@ -14,11 +15,34 @@ from app.db import among, is_sqlite
 from app.dedup.employers import resolve_employers
 from app.dedup.queries import lock_blocks
 from app.dedup.signature import block_hash, lock_keys
+from app.jobs.batch import Batch
+from app.jobs.rows import PostingDoc
 from app.models import Posting
 
-from .normalise import NormalPosting
+from .prepare import NormalPosting
 
-POSTINGS = Posting.__table__
+POSTINGS = cast(Table, Posting.__table__)
+
+
+class PostingRow(TypedDict):
+    """A new ``postings`` row."""
+
+    id: str
+    partner_id: str
+    external_id: str
+    job_id: str | None
+    employer_id: str
+    status: str
+    title: str
+    content_hash: str
+    data: PostingDoc
+    raw: dict[str, Any]
+    url: str | None
+    posted_at: datetime | None
+    valid_through: datetime | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    updated_at: datetime
 
 
 @dataclass(slots=True)
@@ -30,7 +54,7 @@ class Existing:
     job_id: str | None
 
 
-def upsert_employers(session: Session, partner_id: str, items: list[NormalPosting],
+def upsert_employers(session: Session, batch: Batch, partner_id: str, items: list[NormalPosting],
                      now: datetime) -> dict[str, str]:
     """Find or create the employers named in ``items`` (and record their name variants);
     returns identity key → employer id.
@@ -40,7 +64,7 @@ def upsert_employers(session: Session, partner_id: str, items: list[NormalPostin
     dedup's block keys, and each posting's own key, so that two writers of one new posting
     (partner × external id) take turns and the second finds the first's row (``insert_new``).
     """
-    found = resolve_employers(session, items, now)
+    found = resolve_employers(session, batch, items, now)
     keys = [k for item in items for k in lock_keys(found[item.employer_key], item.data, item.signature)]
     keys += [posting_key(partner_id, item.external_id) for item in items]
     lock_blocks(session, keys)
@@ -76,7 +100,7 @@ def lock_existing(session: Session, partner_id: str, external_ids: list[str]) ->
     return out
 
 
-def insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_new(session: Session, rows: list[PostingRow]) -> None:
     """Insert new postings. Nobody else can be inserting them: SQLite runs one writer at a time,
     and on PostgreSQL the writer holds each posting's key (``upsert_employers``) and read the
     stored ones after taking it (``lock_existing``). So it is a plain insert (``COPY``)."""
@@ -84,7 +108,7 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
     insert_rows(session, POSTINGS, rows)
 
 
-def update_postings(session: Session, rows: list[dict[str, Any]]) -> None:
+def update_postings(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     update_rows(session, POSTINGS, "id", rows)
 
 
@@ -92,4 +116,4 @@ def _chunks(seq: list[Any], size: int) -> list[list[Any]]:
     return [seq[i:i + size] for i in range(0, len(seq), size)]
 
 
-__all__ = ["Existing", "upsert_employers", "lock_existing", "insert_new", "update_postings"]
+__all__ = ["Existing", "PostingRow", "insert_new", "lock_existing", "update_postings", "upsert_employers"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -106,7 +106,7 @@ class KnownTokens:
 
 
 def posting_tokens(data: dict[str, Any], *, fts: bool = True) -> KnownTokens:
-    """The tokens a job indexed from this posting document (``app.ingest.normalise``) needs;
+    """The tokens a job indexed from this posting document (``app.ingest.prepare``) needs;
     ``fts``: with SQLite's FTS column text (``Doc.fts_tokens`` makes it anyway where missing)."""
     known = KnownTokens()
     title, name = data["title"], data["employer"]["name"]
@@ -204,14 +204,15 @@ def region_codes(locations: list[dict[str, Any]]) -> str:
     return " ".join(codes)
 
 
-def job_doc(row: Any) -> Doc:
-    """The doc for a row of ``jobs`` joined with its employer's name (``employer_name``)."""
-    lo, hi = row.salary_month_min, row.salary_month_max
+def job_doc(row: Mapping[str, Any], employer_name: str) -> Doc:
+    """The doc for a row of ``jobs`` (a ``JobRow``, or the columns read from the table) and its
+    employer's name."""
+    lo, hi = row["salary_month_min"], row["salary_month_max"]
     return Doc(
-        job_id=row.id, status=row.status, employer_id=row.employer_id, industry=row.industry,
-        education=row.education, job_type=row.job_type, employer_type=row.employer_type,
-        regions=region_codes(row.locations), salary=hi if hi is not None else lo,
-        head_text=head_of(row.title, row.employer_name),
-        body_text=body_of(row.description, row.majors, row.tags),
-        fresh=fresh_seconds(row.posted_at, row.first_seen_at),
+        job_id=row["id"], status=row["status"], employer_id=row["employer_id"], industry=row["industry"],
+        education=row["education"], job_type=row["job_type"], employer_type=row["employer_type"],
+        regions=region_codes(row["locations"]), salary=hi if hi is not None else lo,
+        head_text=head_of(row["title"], employer_name),
+        body_text=body_of(row["description"], row["majors"], row["tags"]),
+        fresh=fresh_seconds(row["posted_at"], row["first_seen_at"]),
     )

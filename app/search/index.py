@@ -1,4 +1,4 @@
-"""Index maintenance: the ``JOB_HOOKS`` entry of the road in, and full rebuilds.
+"""Index maintenance: the road in's index step, and full rebuilds.
 
 ``index_jobs(session, job_ids)`` runs inside the writer's transaction after jobs are
 recomputed, so the index changes exactly when the jobs do. A job keeps its key while
@@ -15,7 +15,6 @@ SQLite could no longer name the old tokens of a row it deletes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -23,9 +22,9 @@ from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.orm import Session
 
 from app.db import among, is_sqlite
-from app.ingest.canonical import Written
+from app.jobs.batch import Batch, employers
+from app.jobs.rows import JobRow
 from app.models import Employer, Job, SearchDoc, SearchText
-from app.services.known import employers as known_employers
 from app.writebehind import execute_later
 
 from .docs import Doc, KnownTokens, doc_key, job_doc, make_docid
@@ -57,15 +56,18 @@ _PG_INSERT = (
     + ", ".join(f"{c} {_PG_TYPES[c]}" for c in DOC_COLUMNS) + ", digest bigint, head text, \"full\" text)")
 
 
-def index_jobs(session: Session, job_ids: list[str], written: Written | None = None) -> None:
-    """Bring the index in line with ``jobs`` for these ids (the ``JOB_HOOKS`` entry). Rows the
-    road just wrote are taken from ``written``, not read back; fresh jobs have no entry yet."""
+def index_jobs(session: Session, job_ids: list[str], batch: Batch | None = None,
+               tokens: KnownTokens | None = None) -> None:
+    """Bring the index in line with ``jobs`` for these ids (the road's index step). Rows the
+    road just wrote are taken from ``batch``, not read back; fresh jobs have no entry yet.
+    ``tokens``: those ``prepare`` made for the batch's texts."""
     sqlite = is_sqlite(session)
-    written = written or Written()
+    batch = batch if batch is not None else Batch()
+    tokens = tokens if tokens is not None else KnownTokens()
     for i in range(0, len(job_ids), CHUNK):
         ids = job_ids[i:i + CHUNK]
-        new = {d.job_id: d for d in load_docs(session, ids, written.rows)}
-        old = _stored(session, [j for j in ids if j not in written.fresh], sqlite)
+        new = {d.job_id: d for d in load_docs(session, ids, batch)}
+        old = _stored(session, [j for j in ids if j not in batch.fresh], sqlite)
         stale = [row for job_id, row in old.items() if _differs(row, new.get(job_id))]
         redo = {row["job_id"] for row in stale}
         fresh = [d for d in new.values() if d.job_id not in old or d.job_id in redo]
@@ -82,25 +84,25 @@ def index_jobs(session: Session, job_ids: list[str], written: Written | None = N
             continue
         if sqlite:
             conn = session.connection()
-            conn.exec_driver_sql(_FTS_INSERT, [(docids[d.job_id], d.fts_tokens(written.tokens)) for d in fresh])
+            conn.exec_driver_sql(_FTS_INSERT, [(docids[d.job_id], d.fts_tokens(tokens)) for d in fresh])
             conn.exec_driver_sql(_SQLITE_INSERT, [(docids[d.job_id], *(getattr(d, c) for c in DOC_COLUMNS))
                                                   for d in fresh])
             conn.exec_driver_sql(_TEXTS_INSERT, [(docids[d.job_id], d.head_text, d.body_text) for d in fresh])
         else:
-            rows = [_pg_row(docids[d.job_id], d, written.tokens) for d in fresh]
+            rows = [_pg_row(docids[d.job_id], d, tokens) for d in fresh]
             execute_later(session, _PG_INSERT, {"rows": orjson.dumps(rows).decode()})
 
 
-def load_docs(session: Session, job_ids: Iterable[str],
-              rows: Mapping[str, dict[str, Any]] | None = None) -> list[Doc]:
-    """The docs of these jobs: from ``rows`` (complete job rows) where given, else read."""
-    rows = rows or {}
+def load_docs(session: Session, job_ids: Iterable[str], batch: Batch | None = None) -> list[Doc]:
+    """The docs of these jobs: from the complete job rows the batch wrote where it has them,
+    else read."""
+    rows: Mapping[str, JobRow] = batch.rows if batch is not None else {}
     ids = list(job_ids)
     docs = []
     known = [rows[j] for j in ids if j in rows]
     if known:
-        names = {e.id: e.name for e in known_employers(session, {r["employer_id"] for r in known}).values()}
-        docs = [job_doc(SimpleNamespace(**r, employer_name=names[r["employer_id"]])) for r in known]
+        names = {e.id: e.name for e in employers(session, {r["employer_id"] for r in known}, batch).values()}
+        docs = [job_doc(r, names[r["employer_id"]]) for r in known]
     rest = [j for j in ids if j not in rows]
     if rest:
         stmt = (select(JOBS.c.id, JOBS.c.status, JOBS.c.title, JOBS.c.description, JOBS.c.majors, JOBS.c.tags,
@@ -110,7 +112,7 @@ def load_docs(session: Session, job_ids: Iterable[str],
                        EMPLOYERS.c.name.label("employer_name"))
                 .join(EMPLOYERS, EMPLOYERS.c.id == JOBS.c.employer_id)
                 .where(among(session, JOBS.c.id, rest)))
-        docs += [job_doc(r) for r in session.execute(stmt)]
+        docs += [job_doc(r, r["employer_name"]) for r in session.execute(stmt).mappings()]
     return docs
 
 

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import pydantic
 from pydantic import AfterValidator, Field
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.cursor import decode_cursor, encode_cursor
 from app.db import is_sqlite
 from app.errors import ValidationFailed, field_error
+from app.jobs.render import render_jobs
+from app.jobs.rows import JobDocument
 from app.models import Fair, FairJob, Job, SearchDoc
 from app.normalize import region_by_code
-from app.services.jobs import render_jobs
 
 from . import facets as fc
 from .docs import BANDS, doc_key, since_key, value_token
@@ -36,6 +37,7 @@ from .tokens import query_runs, query_tokens
 
 __all__ = ["SearchParams", "SearchResult", "query_terms", "search_jobs"]
 
+JOBS = cast(Table, Job.__table__)
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 Education = Literal["any", "secondary", "associate", "bachelor", "master", "doctorate"]
 JobType = Literal["full_time", "part_time", "internship", "other"]
@@ -80,7 +82,7 @@ class SearchParams(pydantic.BaseModel):
 
 @dataclass
 class SearchResult:
-    items: list[dict[str, Any]]  # Job documents, in order
+    items: list[JobDocument]  # in order
     next_cursor: str | None
     total: int | None  # at most facets.COUNT_CAP; total_capped says there are more
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -207,12 +209,12 @@ def _skip_empty(engine: Any, plan: Plan, bands: list[int], i: int) -> int:
     return i
 
 
-def _render(session: Session, docids: list[int]) -> list[dict[str, Any]]:
+def _render(session: Session, docids: list[int]) -> list[JobDocument]:
     if not docids:
         return []
-    rows = session.execute(select(Job, SearchDoc.docid).join(SearchDoc, SearchDoc.job_id == Job.id)
-                           .where(SearchDoc.docid.in_(docids))).all()
-    by_docid = {r[1]: r[0] for r in rows}
+    rows = session.execute(select(JOBS, SearchDoc.docid).join(SearchDoc, SearchDoc.job_id == JOBS.c.id)
+                           .where(SearchDoc.docid.in_(docids))).mappings().all()
+    by_docid = {r["docid"]: r for r in rows}
     return render_jobs(session, [by_docid[d] for d in docids if d in by_docid])
 
 

@@ -24,8 +24,8 @@ import httpx
 
 from app.config import Settings
 from app.db import Database
-from app.ingest.normalise import NormalPosting
 from app.ingest.pipeline import prepare
+from app.ingest.prepare import NormalPosting
 from app.models import SyncRun, new_id, utcnow
 
 from . import metrics

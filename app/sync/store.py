@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from app.db import Database, dialect_insert, is_sqlite
 from app.errors import NotFound
-from app.ingest.normalise import NormalPosting
 from app.ingest.pipeline import Outcome, PartnerRef, store_batch, withdraw
+from app.ingest.prepare import NormalPosting
 from app.models import Partner, Posting, Source, SourceItem, SyncRun
 
 from .breaker import CircuitBreaker

@@ -12,8 +12,8 @@ from starlette.responses import Response
 from app.api.deps import DbDep, SettingsDep
 from app.db import Database
 from app.errors import HubError
+from app.jobs.render import get_job
 from app.search.service import SearchParams, SearchResult, query_terms, search_jobs
-from app.services.jobs import get_job
 
 from . import filters
 from .assets import LONG, SHORT, assets
