@@ -28,6 +28,8 @@ PARTNER_KIND = {
 }
 SOURCE_STATUS = {"active": "有效", "withdrawn": "已撤回", "expired": "已过期"}
 SORT = {"relevance": "最相关", "newest": "最新发布", "salary": "薪资最高"}
+# The search's ``status`` other than the default (open jobs only).
+STATUS = {"closed": "已结束的职位", "any": "含已结束的职位"}
 # Monthly salary floors offered by the salary filter (CNY).
 SALARY_FLOORS = (3000, 5000, 8000, 10000, 15000, 20000)
 # "Posted within" choices, in days.
