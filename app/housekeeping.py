@@ -17,12 +17,12 @@ from typing import TypeVar
 from sqlalchemy import Connection, text
 from starlette.concurrency import run_in_threadpool
 
-from app.api.idempotency import purge_expired
 from app.config import Settings
 from app.db import Database
 from app.dedup.queries import MERGE_AT, merge_new_blocks, waiting_blocks
 from app.ingest.pipeline import expire_due
 from app.services.changes import prune_expired
+from app.services.idempotency import purge_expired
 
 log = logging.getLogger("hub.housekeeping")
 T = TypeVar("T")

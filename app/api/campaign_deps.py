@@ -14,10 +14,10 @@ from app.jsonutil import ORJSONResponse
 from app.models import Partner
 from app.normalize import region_by_code
 from app.security import same_token
+from app.services.idempotency import request_hash, run_idempotent
 from app.services.partners import partner_for_key
 
 from .deps import Credentials, DbDep, PartnerDep, SettingsDep
-from .idempotency import request_hash, run_idempotent
 
 Id = Annotated[str, Path(min_length=1, max_length=64)]
 

@@ -14,9 +14,9 @@ from app.jsonutil import ORJSONResponse
 from app.models import Posting
 from app.schemas.common import problem_responses
 from app.schemas.posting import BatchResult, PostingBatchIn, PostingIn, PostingRecord
+from app.services.idempotency import request_hash, run_idempotent
 
 from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep, read_json
-from .idempotency import request_hash, run_idempotent
 
 router = APIRouter(prefix="/api/v1/postings", tags=["postings"])
 ExternalId = Annotated[str, Path(min_length=1, max_length=128)]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.cursor import decode_cursor, encode_cursor
-from app.db import Database, is_sqlite
+from app.db import Database
 from app.errors import Gone, ValidationFailed, field_error
 from app.jobs.render import render_jobs
 from app.jobs.scope import scope_of
@@ -204,10 +204,8 @@ def prune_changes(db: Database, retention: timedelta, now: datetime, chunk: int 
     cutoff, removed = now - retention, 0
     while True:
         with db.write() as session:
-            stmt = select(COUNTERS.c.value).where(COUNTERS.c.name == "changes_pruned")
-            if not is_sqlite(session):
-                stmt = stmt.with_for_update()
-            low = int(session.execute(stmt).scalar_one())
+            low = int(session.execute(select(COUNTERS.c.value).where(COUNTERS.c.name == "changes_pruned")
+                                      .with_for_update()).scalar_one())
             rows = session.execute(select(CHANGES.c.seq, CHANGES.c.created_at).where(CHANGES.c.seq > low)
                                    .order_by(CHANGES.c.seq).limit(chunk)).all()
             end, reached = low, False

@@ -27,12 +27,12 @@ from app.db import Database
 from app.ingest.pipeline import prepare
 from app.ingest.prepare import NormalPosting
 from app.models import SyncRun, new_id, utcnow
+from app.outbound.errors import FetchError
+from app.outbound.fetch import FetchResult, RetryPolicy, fetch
+from app.outbound.guard import AddressPredicate, Resolver
 
 from . import metrics
 from .adapters import FeedFormatError, ItemError, PageLink, get_adapter
-from .errors import FetchError
-from .fetch import FetchResult, RetryPolicy, fetch
-from .netguard import AddressPredicate, Resolver
 from .store import (
     Ending,
     LeaseLost,

@@ -21,8 +21,6 @@ CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8",
     "xml": "application/xml; charset=utf-8", "csv": "text/csv; charset=utf-8",
 }
-SUFFIXES = {"json": "json", "jsonld": "jsonld", "rss": "rss", "atom": "atom", "xml": "xml",
-            "csv": "csv"}
 JOB_NS = "https://hub24365.example/ns/job"
 _SCHEMA_TYPES = {"full_time": "FULL_TIME", "part_time": "PART_TIME", "internship": "INTERN",
                  "other": "OTHER"}
