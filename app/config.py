@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     # the writers by `hub serve` (0: leave them to the writers' commits, at 64 MB of log).
     sqlite_checkpoint_interval_s: float = 1.0
     # Seconds between checks whether dedup's new block rows should be merged into their index
-    # (SQLite; app.dedup.queries.merge_new_blocks), run by `hub serve` (0: writers merge them
+    # (SQLite; app.dedup.sqlite.merge_new_blocks), run by `hub serve` (0: writers merge them
     # themselves, past a backstop).
     sqlite_block_merge_interval_s: float = 1.0
     db_pool_size: int = 10

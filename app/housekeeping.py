@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import Database
-from app.dedup.queries import MERGE_AT, merge_new_blocks, waiting_blocks
+from app.dedup.sqlite import MERGE_AT, merge_new_blocks, waiting_blocks
 from app.ingest.pipeline import expire_due
 from app.services.changes import prune_expired
 from app.services.idempotency import purge_expired

@@ -16,13 +16,13 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.db import among, is_sqlite
+from app.db import among
 from app.jobs.batch import Batch, EmployerRow
 from app.jobs.rows import PostingDoc
 from app.models import Employer, EmployerName, new_id
 
 from .names import employer_name_key
-from .queries import chunks
+from .queries import chunks, dialect
 
 EMPLOYERS = cast(Table, Employer.__table__)
 NAMES = cast(Table, EmployerName.__table__)
@@ -58,11 +58,7 @@ def resolve_employers(session: Session, batch: Batch, items: Sequence[HasEmploye
     found.update(_employer_ids(session, batch, keys))
     missing = [rows[k] for k in keys if k not in found]
     if missing:
-        if is_sqlite(session):  # one writer at a time: every row goes in (and is read back below)
-            insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"])
-            created = []
-        else:  # PostgreSQL says which rows it inserted; a concurrent writer may have made the others
-            created = insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"], returning="identity_key")
+        created = dialect(session).new_employers(missing)  # the keys this writer inserted
         if created:
             by_key = {r["identity_key"]: r for r in missing}
             batch.employers.update((by_key[k]["id"], EmployerRow(

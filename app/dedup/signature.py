@@ -18,6 +18,11 @@ from .titles import TitleKey, normalise_title, stem
 DESC_CHARS = 600  # enough of a description to compare; partners cut them short anyway
 DESC_RAW_CHARS = 900  # raw characters read from the database to get DESC_CHARS compact ones
 Place = tuple[str, "str | None"]
+# A newcomer is compared with at most this many jobs per block, the newest (ids are time
+# ordered). Blocks are keyed employer × city × title stem, so only an employer with hundreds of
+# open jobs under one title in one city (a chain's 销售代表 at every pay grade) reaches it; without
+# the cap, that employer's every posting would be compared with all of them.
+MAX_PER_BLOCK = 200
 
 
 @dataclass(slots=True)

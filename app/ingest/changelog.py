@@ -21,21 +21,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-import orjson
-from sqlalchemy import Table, select, text, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.db import among, is_sqlite
+from app.db import among
 from app.jobs.batch import Batch
 from app.jobs.render import JobLike, render_jobs
 from app.jobs.scope import scope_of
 from app.jsonutil import dumps
-from app.models import Change, Counter, Job, JobDocument
-from app.writebehind import execute_later
+from app.models import Change, Job, JobDocument
+
+from .dialect import dialect
 
 CHANGES = cast(Table, Change.__table__)
-COUNTERS = cast(Table, Counter.__table__)
 JOBS = cast(Table, Job.__table__)
 DOCS = cast(Table, JobDocument.__table__)
 _CHUNK = 500
@@ -78,16 +77,6 @@ def last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     return out
 
 
-# PostgreSQL: the counter and the rows in one statement, which nobody waits for (it goes out
-# behind the road like the other writes, the last of them): seq = the counter's new top - n + i.
-_PG_APPEND = text(
-    "WITH top AS (UPDATE counters SET value = value + :n WHERE name = 'changes' RETURNING value) "
-    "INSERT INTO changes (job_id, op, created_at, scope, prior, seq) "
-    "SELECT r.job_id, r.op, r.created_at, r.scope, r.prior, top.value - :n + r.i FROM top, "
-    "json_to_recordset(CAST(:rows AS json)) AS r(i bigint, job_id text, op text, created_at timestamptz, "
-    "scope text, prior text)")
-
-
 def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime, batch: Batch) -> None:
     """Append ``(job_id, op)`` rows; call as the transaction's last write, with ``batch`` as
     ``refresh_jobs`` left it (its members and its prior scopes of stored jobs)."""
@@ -101,16 +90,4 @@ def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime, 
         scope = scopes.get(job_id, " ")
         rows.append({"job_id": job_id, "op": op, "created_at": now, "scope": scope, "prior": prior.get(job_id)})
         prior[job_id] = scope
-    if not is_sqlite(session):
-        payload = orjson.dumps([{"i": i, **row} for i, row in enumerate(rows, 1)]).decode()
-        execute_later(session, str(_PG_APPEND), {"n": len(rows), "rows": payload})
-        return
-    # The counter row lock, held to commit, is what orders seq by commit: take it last.
-    top = session.execute(
-        update(COUNTERS).where(COUNTERS.c.name == "changes")
-        .values(value=COUNTERS.c.value + len(rows)).returning(COUNTERS.c.value)
-    ).scalar_one()
-    first = top - len(rows) + 1
-    for i, row in enumerate(rows):
-        row["seq"] = first + i
-    insert_rows(session, CHANGES, rows)
+    dialect(session).append(rows)

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
-from app.db import among, is_sqlite
 from app.dedup.employers import resolve_employers
 from app.dedup.queries import lock_blocks
 from app.dedup.signature import block_hash, lock_keys
@@ -19,6 +18,7 @@ from app.jobs.batch import Batch
 from app.jobs.rows import PostingDoc
 from app.models import Posting
 
+from .dialect import dialect
 from .prepare import NormalPosting
 
 POSTINGS = cast(Table, Posting.__table__)
@@ -76,26 +76,12 @@ def posting_key(partner_id: str, external_id: str) -> int:
     return block_hash(f"p:{partner_id}|{external_id}")
 
 
-# PostgreSQL: one probe of the (partner_id, external_id) index per id, locking what it finds, in
-# id order. ``partner_id = :p AND external_id = ANY(:ids)`` was planned as a scan of all the
-# partner's postings whenever the statistics were missing or stale (139 ms per batch at 100,000).
-_PG_LOCK_EXISTING = text(
-    "SELECT p.id, p.external_id, p.content_hash, p.status, p.job_id "
-    "FROM unnest(CAST(:ids AS text[])) WITH ORDINALITY AS k(external_id, n) "
-    "CROSS JOIN LATERAL (SELECT id, external_id, content_hash, status, job_id FROM postings "
-    "WHERE partner_id = :partner AND external_id = k.external_id FOR UPDATE) AS p ORDER BY k.n")
-
-
 def lock_existing(session: Session, partner_id: str, external_ids: list[str]) -> dict[str, Existing]:
     """The partner's stored postings for these ids, row-locked on PostgreSQL (sorted order)."""
     out: dict[str, Existing] = {}
-    sqlite = is_sqlite(session)
+    db = dialect(session)
     for chunk in _chunks(sorted(external_ids), 500):
-        stmt: Any = select(POSTINGS.c.id, POSTINGS.c.external_id, POSTINGS.c.content_hash, POSTINGS.c.status,
-                           POSTINGS.c.job_id).where(POSTINGS.c.partner_id == partner_id,
-                                                    among(session, POSTINGS.c.external_id, chunk)) if sqlite \
-            else _PG_LOCK_EXISTING.bindparams(ids=chunk, partner=partner_id)
-        for row in session.execute(stmt):
+        for row in session.execute(db.existing(partner_id, chunk)):
             out[row.external_id] = Existing(row.id, row.external_id, row.content_hash, row.status, row.job_id)
     return out
 

@@ -34,6 +34,9 @@ SEQ_BITS = 31
 SEQ_MASK = (1 << SEQ_BITS) - 1
 OFFSET = 1 << 63
 MAX_FRESH = (1 << 32) - 1
+# The filter columns of an index row (``search_docs``), as ``Doc`` names them.
+DOC_COLUMNS = ("job_id", "status", "employer_id", "industry", "education", "job_type", "employer_type",
+               "regions", "salary")
 
 
 @dataclass(slots=True)
