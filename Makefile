@@ -28,6 +28,7 @@ test-postgres: install
 
 lint: install
 	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/mypy  # strict on app/ingest, app/jobs, app/dedup, app/search ([tool.mypy] in pyproject.toml)
 
 clean:
 	rm -rf $(VENV) hub.db hub.db-wal hub.db-shm test-artifacts

@@ -87,7 +87,7 @@ def fetch_descriptions(session: Session, job_ids: Iterable[str]) -> dict[str, st
     """The first characters of these jobs' descriptions (enough to compare)."""
     out: dict[str, str | None] = {}
     for chunk in chunks(sorted(set(job_ids))):
-        out.update(dict(session.execute(  # type: ignore[arg-type]
+        out.update(dict(session.execute(
             select(JOBS.c.id, func.substr(JOBS.c.description, 1, DESC_RAW_CHARS)).where(among(session, JOBS.c.id, chunk)))
             .all()))
     return out

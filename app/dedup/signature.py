@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from app.jobs.rows import BuiltJob, LocationDoc, PostingDoc
 from app.normalize import monthly, region_by_code, resolve_location
 
 from .names import employer_name_key, is_weak_employer
@@ -68,7 +70,7 @@ def compact_description(text: str | None) -> str:
     return _NOT_ALNUM.sub("", text[:DESC_RAW_CHARS].lower())[:DESC_CHARS]
 
 
-def places_of(locations: list[dict[str, Any]]) -> tuple[Place, ...]:
+def places_of(locations: Sequence[LocationDoc]) -> tuple[Place, ...]:
     """(city code, district code or None) per location; a province-only place uses its own code."""
     out: list[Place] = []
     for loc in locations or []:
@@ -118,13 +120,13 @@ def _education(value: str | None) -> str | None:
     return None if value in (None, "any") else value
 
 
-def from_posting(employer_id: str, data: dict[str, Any], made: Signature | None = None) -> Signature:
+def from_posting(employer_id: str, data: PostingDoc, made: Signature | None = None) -> Signature:
     """A newcomer's signature, from its normalised posting document; ``made``: the one
     ``posting_signature`` made for this document (only the employer id is added)."""
     if made is not None:
         return replace(made, employer_id=employer_id)
     emp = data["employer"]
-    salary = data.get("salary") or {}
+    salary: Mapping[str, Any] = data.get("salary") or {}
     posted = data.get("posted_at")
     places = places_of(data.get("locations") or [])
     return Signature(
@@ -143,13 +145,13 @@ def from_posting(employer_id: str, data: dict[str, Any], made: Signature | None 
     )
 
 
-def posting_signature(data: dict[str, Any]) -> Signature:
+def posting_signature(data: PostingDoc) -> Signature:
     """A posting's signature before its employer is known (``employer_id`` empty): everything
     else comes from the document alone, so ``prepare`` makes it outside the write transaction."""
     return from_posting("", data)
 
 
-def from_job(row: dict[str, Any], canonical: dict[str, Any]) -> Signature:
+def from_job(row: BuiltJob, canonical: PostingDoc) -> Signature:
     """A job's representative: its canonical fields (``row`` as built by ``build_job``) and the
     employer as its canonical posting (``canonical``, a posting document) names it."""
     emp = canonical["employer"]
@@ -272,7 +274,7 @@ def from_stored(row: Any, description: str | None) -> Signature:
     )
 
 
-def lock_keys(employer_id: str, data: dict[str, Any], made: Signature | None = None) -> tuple[int, ...]:
+def lock_keys(employer_id: str, data: PostingDoc, made: Signature | None = None) -> tuple[int, ...]:
     """What a posting locks before dedup runs (from its document alone): the blocks it looks in
     and the blocks a job it opens is filed under. Two writers that could make one job share a
     key whichever way round they see each other: a hidden-name posting looks in ``t:`` and files

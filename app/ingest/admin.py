@@ -33,7 +33,7 @@ def split(session: Session, posting_id: str, now: datetime) -> dict[str, Any]:
     """Give ``posting_id`` a job of its own and keep it there (pin); it is forbidden its old job,
     and the old job's other postings are forbidden its new one."""
     posting = posting_row(session, posting_id)
-    old = posting.job_id
+    old = posting["job_id"]
     _lock_jobs(session, [old] if old else [])
     members = session.execute(select(POSTINGS.c.id).where(POSTINGS.c.job_id == old)).scalars().all() if old else []
     if old and list(members) == [posting_id]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from app.normalize.salary import monthly
 
-from .rows import BuiltJob, JobFields, LocationDoc, Member, PostingDoc, Sourced
+from .rows import BuiltJob, JobFields, LocationDoc, Member, PostingDoc, SalaryDoc, Sourced
 
 KIND_RANK = {"employer": 1, "university": 1, "provincial_platform": 1, "national": 2,
              "industry_committee": 2, "recruiter": 3}
@@ -104,7 +104,7 @@ def _fields(ordered: Sequence[Sourced]) -> JobFields:
         if fuller is not None:
             values["description"], sources["description"] = fuller["data"]["description"], fuller["id"]
     sources["employer"] = best["id"]
-    salary = values["salary"] or {}
+    salary: SalaryDoc | None = values["salary"]
     posted = values["posted_at"]
     return {
         "title": values["title"], "description": values["description"], "job_type": values["job_type"],
@@ -114,10 +114,10 @@ def _fields(ordered: Sequence[Sourced]) -> JobFields:
         "employer_type": best["data"]["employer"]["type"],
         "canonical_posting_id": best["id"],
         "salary": salary or None,
-        "salary_min": salary.get("min"), "salary_max": salary.get("max"),
-        "salary_period": salary.get("period"),
-        "salary_month_min": monthly(salary.get("min"), salary.get("period")),
-        "salary_month_max": monthly(salary.get("max"), salary.get("period")),
+        "salary_min": salary.get("min") if salary else None, "salary_max": salary.get("max") if salary else None,
+        "salary_period": salary.get("period") if salary else None,
+        "salary_month_min": monthly(salary.get("min"), salary.get("period")) if salary else None,
+        "salary_month_max": monthly(salary.get("max"), salary.get("period")) if salary else None,
         "posted_at": datetime.fromisoformat(posted) if posted else None,
         "field_sources": sources,
     }

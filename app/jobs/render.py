@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import RowMapping, Table, select
 from sqlalchemy.orm import Session
 
 from app.db import among
@@ -17,7 +17,7 @@ from .rows import JobDocument, SourceOut
 
 JOBS = cast(Table, Job.__table__)
 # A job as rendering reads it: a ``JobRow`` the road just wrote, or a row read from ``jobs``.
-JobLike = Mapping[str, Any]
+JobLike = Mapping[str, Any] | RowMapping
 
 
 def _iso(v: datetime | None) -> str | None:

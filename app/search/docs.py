@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import RowMapping
+
+from app.jobs.rows import PostingDoc
 from app.normalize import ancestors
 
 from .tokens import text_tokens
@@ -108,7 +111,7 @@ class KnownTokens:
         return out
 
 
-def posting_tokens(data: dict[str, Any], *, fts: bool = True) -> KnownTokens:
+def posting_tokens(data: PostingDoc, *, fts: bool = True) -> KnownTokens:
     """The tokens a job indexed from this posting document (``app.ingest.prepare``) needs;
     ``fts``: with SQLite's FTS column text (``Doc.fts_tokens`` makes it anyway where missing)."""
     known = KnownTokens()
@@ -207,7 +210,7 @@ def region_codes(locations: list[dict[str, Any]]) -> str:
     return " ".join(codes)
 
 
-def job_doc(row: Mapping[str, Any], employer_name: str) -> Doc:
+def job_doc(row: Mapping[str, Any] | RowMapping, employer_name: str) -> Doc:
     """The doc for a row of ``jobs`` (a ``JobRow``, or the columns read from the table) and its
     employer's name."""
     lo, hi = row["salary_month_min"], row["salary_month_max"]
