@@ -5,8 +5,8 @@ INSERT per row (psycopg pipeline mode). At a dozen rows per posting that dominat
 the road in. Here:
 
 - PostgreSQL gets plain inserts as ``COPY … FROM STDIN`` (psycopg writes the rows in C;
-  the server parses each value once, with its column's own input function: half the
-  server's CPU of the alternative below for a posting row, ~25 against ~52 µs);
+  the server parses each value once, with its column's own input function: about half the
+  server's CPU of the alternative below, bench/RESULTS.md);
 - PostgreSQL gets inserts with ``ON CONFLICT`` or ``RETURNING``, and updates, as one
   statement per chunk: the rows travel as one JSON array (orjson writes it in C,
   datetimes included) and ``json_to_recordset`` turns it back into typed rows;

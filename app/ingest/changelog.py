@@ -65,10 +65,8 @@ def _store_documents(session: Session, ids: list[str], now: datetime, batch: Bat
 def last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     """Each job's scope as its latest change left it: the scope its document was stored with,
     which every change writes together with the change (call with the job rows locked: it is
-    final). One primary-key probe per job; reading the latest change itself needed
-    ``max(seq) ... GROUP BY job_id``, whose plan on PostgreSQL read the whole change log once per
-    batch when the store grew faster than ANALYZE ran, and knew nothing of a closed job whose
-    changes pruning had compacted away."""
+    final). One primary-key probe per job, a plan that cannot go stale, which also knows a
+    closed job whose changes pruning compacted away (history: bench/RESULTS.md)."""
     out: dict[str, str | None] = {}
     for i in range(0, len(ids), _CHUNK):
         rows = session.execute(select(DOCS.c.job_id, DOCS.c.scope)
