@@ -79,7 +79,7 @@ def test_a_writer_merges_itself_past_the_backstop(client: TestClient, make_partn
 
 def test_the_merger_moves_rows_once_enough_wait(client: TestClient, make_partner: Any, db: Any,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.housekeeping as housekeeping
+    import app.housekeeping.sqlite as housekeeping
 
     monkeypatch.setattr(housekeeping, "MERGE_AT", 2)
     _, uni = make_partner("university")
