@@ -34,6 +34,7 @@ from .queries import (
     load_overrides,
     write_matches,
 )
+from .rows import MatchRow
 from .signature import Signature, blocks, from_job, from_posting, lookups
 
 
@@ -101,7 +102,7 @@ class DedupAssigner:
         for job_id, text in fetch_descriptions(session, {j for ids in near.values() for j in ids}).items():
             reps[job_id].description = text
         touched: set[str] = set()
-        rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+        rows: dict[bool, list[MatchRow]] = {True: [], False: []}
         now = utcnow()
         for w in work:
             sig = sigs[w.posting_id]

@@ -19,6 +19,7 @@ from app.bulk import insert_rows
 from app.db import among
 from app.models import Employer, JobBlock
 
+from .rows import BlockRow
 from .signature import MAX_PER_BLOCK
 
 BLOCKS = cast(Table, JobBlock.__table__)
@@ -60,7 +61,7 @@ class PostgresDedup:
         """Take these jobs out of every block."""
         self.session.execute(delete(BLOCKS).where(among(self.session, BLOCKS.c.job_id, job_ids)))
 
-    def file(self, rows: Sequence[dict[str, Any]]) -> None:
+    def file(self, rows: Sequence[BlockRow]) -> None:
         """File (block, job id) rows."""
         insert_rows(self.session, BLOCKS, rows)
 

@@ -8,11 +8,11 @@ statements of ``app.dedup.sqlite`` or ``app.dedup.pg``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Executable, Table, func, select
+from sqlalchemy import Executable, Row, Table, func, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
@@ -20,10 +20,11 @@ from app.db import among, is_sqlite
 from app.models import Job, JobSignature, PostingMatch, PostingOverride
 
 from .pg import PostgresDedup
+from .rows import BlockRow, MatchRow
 from .signature import DESC_RAW_CHARS, MAX_PER_BLOCK, Signature, blocks, from_stored, stored_fields
 from .sqlite import SqliteDedup
 
-__all__ = ["MAX_PER_BLOCK", "Wanted", "chunks", "dialect", "fetch_candidates", "fetch_descriptions", "load_overrides",
+__all__ = ["MAX_PER_BLOCK", "BlockRow", "MatchRow", "Wanted", "chunks", "dialect", "fetch_candidates", "fetch_descriptions", "load_overrides",
            "load_signatures", "lock_blocks", "sync_signatures", "write_matches"]
 
 SIGS = cast(Table, JobSignature.__table__)
@@ -39,7 +40,7 @@ class DedupSql(Protocol):
     def lock(self, keys: Iterable[int]) -> None: ...
     def lookup(self, blocks: list[int]) -> Executable: ...
     def drop(self, job_ids: list[str]) -> None: ...
-    def file(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    def file(self, rows: Sequence[BlockRow]) -> None: ...
     def new_employers(self, rows: Sequence[dict[str, Any]]) -> list[str]: ...
 
 
@@ -108,7 +109,7 @@ def load_overrides(session: Session, posting_ids: list[str]) -> tuple[dict[str, 
     return pins, forbids
 
 
-def write_matches(session: Session, rows: list[dict[str, Any]], *, new: bool) -> None:
+def write_matches(session: Session, rows: list[MatchRow], *, new: bool) -> None:
     """Store explain records; ``new`` postings cannot have one yet (plain insert, the fast path)."""
     if not rows:
         return
@@ -119,9 +120,9 @@ def write_matches(session: Session, rows: list[dict[str, Any]], *, new: bool) ->
                 update=("job_id", "decision", "score", "compared_job_id", "features", "candidates", "decided_at"))
 
 
-def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Any]:
-    """The stored representative rows of these jobs (to diff against)."""
-    out: dict[str, Any] = {}
+def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Row[Any]]:
+    """The stored representative rows (``job_signatures``) of these jobs (to diff against)."""
+    out: dict[str, Row[Any]] = {}
     for chunk in chunks(sorted(job_ids)):
         out.update({r.job_id: r for r in session.execute(select(SIGS).where(among(session, SIGS.c.job_id, chunk)))})
     return out
@@ -130,7 +131,7 @@ def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Any]:
 Wanted = dict[str, tuple[Signature | None, str | None, str]]
 
 
-def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], now: datetime) -> None:
+def sync_signatures(session: Session, wanted: Wanted, stored: Mapping[str, Row[Any]], now: datetime) -> None:
     """Make ``job_signatures`` and ``job_blocks`` agree with the jobs just recomputed.
 
     ``wanted`` maps job id → (representative, canonical posting id, members digest); the
@@ -139,7 +140,7 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     drop_blocks: list[str] = []
-    add_blocks: list[dict[str, Any]] = []
+    add_blocks: list[BlockRow] = []
     for job_id in sorted(wanted):
         sig, posting_id, digest = wanted[job_id]
         old = stored.get(job_id)

@@ -19,6 +19,8 @@ from app.bulk import insert_rows
 from app.db import among
 from app.models import Employer, JobBlock, JobBlockNew
 
+from .rows import BlockRow
+
 BLOCKS = cast(Table, JobBlock.__table__)
 NEW_BLOCKS = cast(Table, JobBlockNew.__table__)
 EMPLOYERS = cast(Table, Employer.__table__)
@@ -47,7 +49,7 @@ class SqliteDedup:
         self.session.execute(delete(NEW_BLOCKS).where(among(self.session, NEW_BLOCKS.c.job_id, job_ids)))
         self.session.execute(delete(BLOCKS).where(among(self.session, BLOCKS.c.job_id, job_ids)))
 
-    def file(self, rows: Sequence[dict[str, Any]]) -> None:
+    def file(self, rows: Sequence[BlockRow]) -> None:
         """File (block, job id) rows: staged, merged here only past the backstop."""
         insert_rows(self.session, NEW_BLOCKS, rows)
         if waiting_blocks(self.session) > MERGE_BACKSTOP:

@@ -33,6 +33,7 @@ from app.jsonutil import dumps
 from app.models import Change, Job, JobDocument
 
 from .dialect import dialect
+from .rows import ChangeRow
 
 CHANGES = cast(Table, Change.__table__)
 JOBS = cast(Table, Job.__table__)
@@ -83,7 +84,7 @@ def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime, 
     ids = sorted({job_id for job_id, _ in ops})
     scopes = _store_documents(session, ids, now, batch)
     prior = {j: batch.prior.get(j) for j in ids if j not in batch.fresh}  # fresh: no change yet
-    rows = []
+    rows: list[ChangeRow] = []
     for job_id, op in ops:
         scope = scopes.get(job_id, " ")
         rows.append({"job_id": job_id, "op": op, "created_at": now, "scope": scope, "prior": prior.get(job_id)})

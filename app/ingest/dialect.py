@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Executable
 from sqlalchemy.orm import Session
@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 from app.db import is_sqlite
 
 from .pg import PostgresRoad
+from .rows import ChangeRow
 from .sqlite import SqliteRoad
 
 
 class RoadSql(Protocol):
     def existing(self, partner_id: str, external_ids: list[str]) -> Executable: ...
-    def append(self, rows: list[dict[str, Any]]) -> None: ...
+    def append(self, rows: list[ChangeRow]) -> None: ...
 
 
 def dialect(session: Session) -> RoadSql:

@@ -3,13 +3,13 @@ and the change log's counter and rows in one statement sent behind the road."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 from sqlalchemy import Executable, text
 from sqlalchemy.orm import Session
 
 from app.writebehind import execute_later
+
+from .rows import ChangeRow
 
 # One probe of the (partner_id, external_id) index per id, locking what it finds, in id order.
 # ``partner_id = :p AND external_id = ANY(:ids)`` was planned as a scan of all the partner's
@@ -40,7 +40,7 @@ class PostgresRoad:
         """The partner's stored postings with these ids, row-locked (in the ids' order)."""
         return _PG_LOCK_EXISTING.bindparams(ids=external_ids, partner=partner_id)
 
-    def append(self, rows: list[dict[str, Any]]) -> None:
+    def append(self, rows: list[ChangeRow]) -> None:
         """Number the change rows and insert them, with the counter, in one statement."""
         payload = orjson.dumps([{"i": i, **row} for i, row in enumerate(rows, 1)]).decode()
         execute_later(self.session, str(_PG_APPEND), {"n": len(rows), "rows": payload})

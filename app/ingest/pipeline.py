@@ -28,9 +28,9 @@ from . import metrics
 from .changelog import append_changes
 from .prepare import NormaliseError, NormalPosting, Outcome, normalise, parse, prepare
 from .recompute import Op, refresh_jobs
+from .rows import PostingRow
 from .store import (
     Existing,
-    PostingRow,
     insert_new,
     lock_existing,
     update_postings,

@@ -3,7 +3,7 @@ change log numbers its rows from the counter in two statements."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Executable, Table, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from app.bulk import insert_rows
 from app.db import among
 from app.models import Change, Counter, Posting
+
+from .rows import ChangeRow
 
 POSTINGS = cast(Table, Posting.__table__)
 CHANGES = cast(Table, Change.__table__)
@@ -29,7 +31,7 @@ class SqliteRoad:
                       POSTINGS.c.job_id).where(POSTINGS.c.partner_id == partner_id,
                                                among(self.session, POSTINGS.c.external_id, external_ids))
 
-    def append(self, rows: list[dict[str, Any]]) -> None:
+    def append(self, rows: list[ChangeRow]) -> None:
         """Number the change rows from the counter and insert them. The counter row lock, held to
         commit, is what orders seq by commit: it is taken last."""
         top = self.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
@@ -15,34 +15,13 @@ from app.dedup.employers import resolve_employers
 from app.dedup.queries import lock_blocks
 from app.dedup.signature import block_hash, lock_keys
 from app.jobs.batch import Batch
-from app.jobs.rows import PostingDoc
 from app.models import Posting
 
 from .dialect import dialect
 from .prepare import NormalPosting
+from .rows import PostingRow
 
 POSTINGS = cast(Table, Posting.__table__)
-
-
-class PostingRow(TypedDict):
-    """A new ``postings`` row."""
-
-    id: str
-    partner_id: str
-    external_id: str
-    job_id: str | None
-    employer_id: str
-    status: str
-    title: str
-    content_hash: str
-    data: PostingDoc
-    raw: dict[str, Any]
-    url: str | None
-    posted_at: datetime | None
-    valid_through: datetime | None
-    first_seen_at: datetime
-    last_seen_at: datetime
-    updated_at: datetime
 
 
 @dataclass(slots=True)
@@ -102,4 +81,4 @@ def _chunks(seq: list[Any], size: int) -> list[list[Any]]:
     return [seq[i:i + size] for i in range(0, len(seq), size)]
 
 
-__all__ = ["Existing", "PostingRow", "insert_new", "lock_existing", "update_postings", "upsert_employers"]
+__all__ = ["Existing", "insert_new", "lock_existing", "update_postings", "upsert_employers"]
