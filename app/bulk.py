@@ -5,8 +5,8 @@ INSERT per row (psycopg pipeline mode). At a dozen rows per posting that dominat
 the road in. Here:
 
 - PostgreSQL gets plain inserts as ``COPY … FROM STDIN`` (psycopg writes the rows in C;
-  the server parses each value once, with its column's own input function: half the
-  server's CPU of the alternative below for a posting row, ~25 against ~52 µs);
+  the server parses each value once, with its column's own input function: about half the
+  server's CPU of the alternative below, bench/RESULTS.md);
 - PostgreSQL gets inserts with ``ON CONFLICT`` or ``RETURNING``, and updates, as one
   statement per chunk: the rows travel as one JSON array (orjson writes it in C,
   datetimes included) and ``json_to_recordset`` turns it back into typed rows;
@@ -18,7 +18,7 @@ Rows are dicts keyed by column name; every row of one call has the same keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -34,7 +34,7 @@ from app.writebehind import copy_later, execute_later
 CHUNK = 2000
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *,
                 conflict: Sequence[str] | None = None, update: Sequence[str] = (),
                 returning: str | None = None) -> list[Any]:
     """INSERT ``rows``; with ``conflict`` (the unique columns) rows that clash are skipped, or
@@ -66,10 +66,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
     return out
 
 
-def update_rows(session: Session, table: Table, key: str, rows: Iterable[dict[str, Any]]) -> None:
+def update_rows(session: Session, table: Table, key: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """UPDATE by ``key``: each row sets the columns it names. Rows of different shapes are
     grouped; callers lock the rows first (or own them), in key order."""
-    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    by_shape: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
     for r in rows:
         by_shape.setdefault(tuple(r), []).append(r)
     dialect = session.get_bind().dialect

@@ -195,7 +195,7 @@ def _demo_feeds(settings: object, data: str | None) -> list[str]:
     from pathlib import Path
 
     from app.demo import DEFAULT_DIR
-    from app.sync.demo_feeds import start_demo_feeds
+    from app.demo.feeds import start_demo_feeds
 
     feeds = start_demo_feeds(settings, Path(data) if data else DEFAULT_DIR)  # type: ignore[arg-type]
     if not feeds:

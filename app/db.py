@@ -114,9 +114,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # No JIT compilation: the hub's queries are short, and a plan whose estimate crosses
-        # jit_above_cost (dedup's per-key block lookup, estimated from popular blocks) spent
-        # ~100 ms compiling to run in ~10. Set per connection, so it holds behind a pooler too.
+        # No JIT compilation: the hub's queries are short, and compiling a plan whose estimate
+        # crosses jit_above_cost (dedup's block lookup) took longer than running it (figures:
+        # bench/RESULTS.md). Set per connection, so it holds behind a pooler too.
         with dbapi_conn.cursor() as cur:
             cur.execute("SET jit = off")
         dbapi_conn.commit()
@@ -137,7 +137,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # The API processes copy the write-ahead log into the database file every second, beside
         # the writers (app.housekeeping.checkpoint_wal); a writer's own commit does it only past
         # this many pages (64 MB at 4 KB pages; SQLite's default is 1,000), e.g. in a process
-        # that runs no such loop. It was ~60% of a 500-posting commit's time.
+        # that runs no such loop: it was most of a writer's commit (bench/RESULTS.md).
         cur.execute(f"PRAGMA wal_autocheckpoint={WAL_BACKSTOP_PAGES}")
         cur.close()
 
@@ -167,8 +167,7 @@ def among(session: Session, column: Any, values: Iterable[Any], *, hashed: bool 
     ``hashed`` (PostgreSQL): ``IN (SELECT unnest(array))`` instead, which the planner can answer
     with a hash or an index probe per value. For tables the planner may choose to scan (the
     employers, small next to the postings): a prepared statement's generic plan tests ``= ANY($1)``
-    by comparing each row with every value in turn, 25 ms per 500-posting batch against 2,300
-    employers."""
+    by comparing each row with every value in turn (bench/RESULTS.md)."""
     vals = list(values)
     if is_sqlite(session):
         each = func.json_each(bindparam(None, orjson.dumps(vals).decode()))

@@ -44,7 +44,7 @@ class WriteBehind:
         self._lock = threading.Lock()
         self._pending = 0
         self._error: tuple[BaseException, str, Any] | None = None
-        # A thread of its own (~0.1 ms to start, once per batch), never a bounded pool: a helper
+        # A thread of its own (cheap to start, once per batch), never a bounded pool: a helper
         # idles on its queue while its transaction waits for another's dedup locks, and that
         # other transaction must never wait for a free helper.
         self._helper = threading.Thread(target=self._run, name="hub-write-behind", daemon=True)

@@ -21,9 +21,9 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.db import Database, normalise_url
-from app.ingest.normalise import monthly
 from app.migrate import upgrade
 from app.models import Employer, Job, Partner, Posting, new_id
+from app.normalize import monthly
 from app.search.engine_pg import SAMPLE
 from app.search.index import index_jobs
 from bench.search_data import Generator

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import ROOT, database_url, postings
 
-from app.sync.feedgen import CONTENT_TYPES, FORMATS, write_feed
+from app.demo.feedgen import CONTENT_TYPES, FORMATS, write_feed
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -56,7 +56,7 @@ def child(url: str, source_id: str) -> None:
 
     from app.config import Settings
     from app.db import Database
-    from app.sync.fetch import make_client
+    from app.outbound.fetch import make_client
     from app.sync.runner import run_source
 
     settings = Settings(database_url=url, sync_allow_private=True, sync_deadline_s=600,
@@ -79,7 +79,7 @@ def child(url: str, source_id: str) -> None:
 def parse_only(path: Path, fmt: str) -> dict[str, Any]:
     """Adapters alone, in a child process so its peak memory is its own."""
     code = ("import json,resource,sys,time;from app.sync.adapters import get_adapter;"
-            "from app.sync.feedgen import CONTENT_TYPES;t=time.perf_counter();n=0\n"
+            "from app.demo.feedgen import CONTENT_TYPES;t=time.perf_counter();n=0\n"
             f"with open({str(path)!r},'rb') as f:\n"
             f"  for e in get_adapter({fmt!r}).parse(f,content_type=CONTENT_TYPES[{fmt!r}],base_url='',mapping=None):"
             " n+=1\n"

@@ -19,11 +19,11 @@ from app.schemas.common import IdPath
 from app.security import same_token
 from app.services.campaign import province_of
 from app.services.case_audit import Actor
+from app.services.idempotency import request_hash, run_idempotent
 from app.services.partners import partner_for_key
 from app.services.roles import Caller, caller_for_key
 
 from .deps import Credentials, DbDep, PartnerDep, SettingsDep
-from .idempotency import request_hash, run_idempotent
 
 Id = IdPath
 

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from app.dedup import admin
 from app.dedup.employers import employer_names
+from app.dedup.explain import explain
 from app.errors import NotFound
+from app.ingest import admin
 from app.models import Employer, utcnow
 from app.schemas.common import IdPath, problem_responses
 from app.schemas.dedup import EmployerRecord, ExplainOut, MergeIn, MergeOut, SplitOut
@@ -25,7 +26,7 @@ Id = IdPath
             summary="Why a posting is in its job: features and score against the job's representative")
 def explain_posting(posting_id: Id, _: AdminDep, db: DbDep) -> dict[str, Any]:
     with db.read() as session:
-        return admin.explain(session, posting_id)
+        return explain(session, posting_id)
 
 
 @router.post("/postings/{posting_id}/split", response_model=SplitOut,

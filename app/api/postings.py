@@ -14,9 +14,9 @@ from app.jsonutil import ORJSONResponse
 from app.models import Posting
 from app.schemas.common import ExternalIdPath, problem_responses
 from app.schemas.posting import BatchResult, PostingBatchIn, PostingIn, PostingRecord
+from app.services.idempotency import request_hash, run_idempotent
 
 from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep, read_json
-from .idempotency import request_hash, run_idempotent
 
 router = APIRouter(prefix="/api/v1/postings", tags=["postings"])
 ExternalId = ExternalIdPath
@@ -33,9 +33,8 @@ class LoadSpreader:
 
     The API's worker processes share one listening socket, and a keep-alive connection stays
     with the process that accepted it: two partners pushing continuously could both sit on one
-    process (one core, one interpreter lock) while another idles. Measured with the ingest bench
-    (two clients, two workers): rounds whose connections shared a process ran at ~1,900
-    postings/s, the others at 2,600-3,000. So a process that is still answering another push
+    process (one core, one interpreter lock) while another idles, and push markedly slower
+    (bench/RESULTS.md). So a process that is still answering another push
     says ``Connection: close`` with this answer; the partner's HTTP client reconnects for its next
     batch by itself, and a process waiting in ``accept`` (an idle one gets there first) takes it.
     A process answering one push at a time keeps its connections. Event-loop thread only."""

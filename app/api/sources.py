@@ -22,6 +22,7 @@ from app.errors import (
 )
 from app.jsonutil import ORJSONResponse
 from app.models import Partner, utcnow
+from app.outbound.fetch import FetchError, check_url, make_client
 from app.schemas.common import IdPath, problem_responses
 from app.schemas.sources import (
     SourceDetail,
@@ -32,8 +33,8 @@ from app.schemas.sources import (
     SyncRunOut,
 )
 from app.security import same_token
+from app.services.idempotency import request_hash, run_idempotent
 from app.services.partners import partner_for_key
-from app.sync.fetch import FetchError, check_url, make_client
 from app.sync.mapping import FieldMapping
 from app.sync.runner import run_source
 from app.sync.sources import (
@@ -48,7 +49,6 @@ from app.sync.sources import (
 from app.sync.store import RunExists, SourceBusy
 
 from .deps import Credentials, DbDep, IdempotencyKey, SettingsDep
-from .idempotency import request_hash, run_idempotent
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
 Id = IdPath

@@ -11,6 +11,7 @@ from app.cursor import decode_cursor, encode_cursor
 from app.errors import ValidationFailed, field_error
 from app.jsonutil import ORJSONResponse
 from app.models import utcnow
+from app.outbound.fetch import FetchError, check_url, make_client
 from app.schemas.common import IdPath, problem_responses
 from app.schemas.webhooks import (
     DeliveryList,
@@ -22,7 +23,7 @@ from app.schemas.webhooks import (
     WebhookPatch,
 )
 from app.services.changes import ChangeFilter, change_position
-from app.sync.fetch import FetchError, check_url, make_client
+from app.services.idempotency import request_hash, run_idempotent
 from app.webhooks.delivery import redeliver
 from app.webhooks.store import (
     create_webhook,
@@ -35,7 +36,6 @@ from app.webhooks.store import (
 )
 
 from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep
-from .idempotency import request_hash, run_idempotent
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 Id = IdPath

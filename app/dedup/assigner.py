@@ -10,7 +10,8 @@ partner sending one vacancy twice in a batch still ends in one job.
 An updated posting stays in its job while it still matches the representative of
 the job's *other* postings (``STAY_THRESHOLD``); otherwise it moves, like a newcomer.
 A posting alone in its job moves only if it now matches another job. Admin pins
-and forbids always win.
+and forbids always win. The road makes one ``DedupAssigner`` per batch: it remembers the
+jobs it opened in that batch (they are in no block index until the batch's last steps).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.ingest.assign import Work
-from app.ingest.canonical import build_job, load_members
+from app.jobs.build import build_job
+from app.jobs.members import load_members
+from app.jobs.rows import PostingDoc
 from app.models import new_id, utcnow
 
 from .features import STAY_THRESHOLD, THRESHOLD, compare, ruled_out, score, veto
@@ -32,14 +34,33 @@ from .queries import (
     load_overrides,
     write_matches,
 )
+from .rows import MatchRow
 from .signature import Signature, blocks, from_job, from_posting, lookups
 
-_LOCAL = "dedup_local_jobs"
+
+@dataclass(slots=True)
+class Work:
+    """One created or changed posting on its way to a job."""
+
+    posting_id: str
+    partner_id: str
+    partner_kind: str
+    external_id: str
+    employer_id: str
+    data: PostingDoc
+    is_new: bool
+    old_job_id: str | None
+    job_id: str | None = None
+    explain: dict[str, Any] = field(default_factory=dict)
+    # True when the assigner opened ``job_id`` for this posting in this call (no row yet).
+    opened: bool = False
+    # The signature ``prepare`` already made from ``data`` (without the employer id).
+    made: Signature | None = None
 
 
 @dataclass(slots=True)
 class _Local:
-    """Jobs opened in this transaction (not yet in the block index)."""
+    """Jobs opened in this batch (not yet in the block index)."""
 
     by_block: dict[int, list[str]] = field(default_factory=dict)
     reps: dict[str, Signature] = field(default_factory=dict)
@@ -61,12 +82,16 @@ class _Decision:
 
 
 class DedupAssigner:
-    """The ``JobAssigner`` that deduplicates across sources (see the module docstring)."""
+    """Decides each posting's job, across sources, for one batch (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.local = _Local()
 
     def assign(self, session: Session, work: list[Work]) -> set[str]:
+        """Set ``job_id`` on each item; return the ids of jobs to recompute."""
         if not work:
             return set()
-        local: _Local = session.info.setdefault(_LOCAL, _Local())
+        local = self.local
         sigs = {w.posting_id: from_posting(w.employer_id, w.data, w.made) for w in work}
         updated = [w for w in work if not w.is_new]
         pins, forbids = load_overrides(session, [w.posting_id for w in updated]) if updated else ({}, {})
@@ -77,7 +102,7 @@ class DedupAssigner:
         for job_id, text in fetch_descriptions(session, {j for ids in near.values() for j in ids}).items():
             reps[job_id].description = text
         touched: set[str] = set()
-        rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+        rows: dict[bool, list[MatchRow]] = {True: [], False: []}
         now = utcnow()
         for w in work:
             sig = sigs[w.posting_id]

@@ -16,12 +16,13 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.db import among, is_sqlite
+from app.db import among
+from app.jobs.batch import Batch, EmployerRow
+from app.jobs.rows import PostingDoc
 from app.models import Employer, EmployerName, new_id
-from app.services.known import EmployerRow, remember_employers
 
 from .names import employer_name_key
-from .queries import chunks
+from .queries import chunks, dialect
 
 EMPLOYERS = cast(Table, Employer.__table__)
 NAMES = cast(Table, EmployerName.__table__)
@@ -29,11 +30,12 @@ NAMES = cast(Table, EmployerName.__table__)
 
 class HasEmployer(Protocol):
     employer_key: str
-    data: dict[str, Any]
+    data: PostingDoc
 
 
-def resolve_employers(session: Session, items: Sequence[HasEmployer], now: datetime) -> dict[str, str]:
-    """Find or create the employers named in ``items``; returns identity key → employer id."""
+def resolve_employers(session: Session, batch: Batch, items: Sequence[HasEmployer], now: datetime) -> dict[str, str]:
+    """Find or create the employers named in ``items``; returns identity key → employer id. The
+    batch holds the rows of every employer found or made, for the batch's later steps."""
     rows: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}  # display name → name key
     for item in items:
@@ -53,21 +55,18 @@ def resolve_employers(session: Session, items: Sequence[HasEmployer], now: datet
         if len(verified) == 1:
             found[key] = verified.pop()
     keys = sorted(k for k in rows if k not in found)
-    found.update(_employer_ids(session, keys))
+    found.update(_employer_ids(session, batch, keys))
     missing = [rows[k] for k in keys if k not in found]
     if missing:
-        if is_sqlite(session):  # one writer at a time: every row goes in (and is read back below)
-            insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"])
-            created = []
-        else:  # PostgreSQL says which rows it inserted; a concurrent writer may have made the others
-            created = insert_rows(session, EMPLOYERS, missing, conflict=["identity_key"], returning="identity_key")
+        created = dialect(session).new_employers(missing)  # the keys this writer inserted
         if created:
             by_key = {r["identity_key"]: r for r in missing}
-            remember_employers(session, [EmployerRow(by_key[k]["id"], by_key[k]["name"], by_key[k]["credit_code"],
-                                                     by_key[k]["credit_code_verified"]) for k in created])
+            batch.employers.update((by_key[k]["id"], EmployerRow(
+                by_key[k]["id"], by_key[k]["name"], by_key[k]["credit_code"], by_key[k]["credit_code_verified"]))
+                for k in created)
             found.update({k: by_key[k]["id"] for k in created})
         lost = [r["identity_key"] for r in missing if r["identity_key"] not in found]
-        found.update(_employer_ids(session, lost))
+        found.update(_employer_ids(session, batch, lost))
     _record_names(session, items, found, names, known, now)
     return found
 
@@ -84,14 +83,14 @@ def _variants(session: Session, name_keys: list[str]) -> dict[str, list[tuple[st
     return out
 
 
-def _employer_ids(session: Session, keys: list[str]) -> dict[str, str]:
-    """identity key → id of the employers on record (remembered for the rest of the transaction)."""
+def _employer_ids(session: Session, batch: Batch, keys: list[str]) -> dict[str, str]:
+    """identity key → id of the employers on record (their rows kept in the batch)."""
     out: dict[str, str] = {}
     for chunk in chunks(keys):
         rows = session.execute(select(EMPLOYERS.c.identity_key, EMPLOYERS.c.id, EMPLOYERS.c.name,
                                       EMPLOYERS.c.credit_code, EMPLOYERS.c.credit_code_verified)
                                .where(among(session, EMPLOYERS.c.identity_key, chunk, hashed=True))).all()
-        remember_employers(session, [EmployerRow(r.id, r.name, r.credit_code, r.credit_code_verified) for r in rows])
+        batch.employers.update((r.id, EmployerRow(r.id, r.name, r.credit_code, r.credit_code_verified)) for r in rows)
         out.update({r.identity_key: r.id for r in rows})
     return out
 

@@ -28,9 +28,6 @@ class PlaceNames:
     minor_full: frozenset[str]
     minor_short: frozenset[str]
 
-    def is_major(self, s: str) -> bool:
-        return s in self.major
-
     def is_place(self, s: str, *, loose: bool = False) -> bool:
         return s in self.major or s in self.minor_full or (loose and s in self.minor_short)
 

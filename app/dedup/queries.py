@@ -1,42 +1,51 @@
 """Dedup's SQL: one statement per step per batch, whatever the batch size (chunked IN lists).
 
 Nothing is cached in the process: candidates come from the ``job_blocks`` index on
-every batch, so memory stays bounded however many jobs the hub holds.
+every batch, so memory stays bounded however many jobs the hub holds. Where the databases
+differ (locks, block lookups and filing, new employers), ``dialect(session)`` gives the
+statements of ``app.dedup.sqlite`` or ``app.dedup.pg``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, delete, func, select, text
+from sqlalchemy import Executable, Row, Table, func, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
 from app.db import among, is_sqlite
-from app.models import Job, JobBlock, JobBlockNew, JobSignature, PostingMatch, PostingOverride
+from app.models import Job, JobSignature, PostingMatch, PostingOverride
 
-from .signature import DESC_RAW_CHARS, Signature, blocks, from_stored, stored_fields
+from .pg import PostgresDedup
+from .rows import BlockRow, MatchRow
+from .signature import DESC_RAW_CHARS, MAX_PER_BLOCK, Signature, blocks, from_stored, stored_fields
+from .sqlite import SqliteDedup
+
+__all__ = ["MAX_PER_BLOCK", "BlockRow", "MatchRow", "Wanted", "chunks", "dialect", "fetch_candidates", "fetch_descriptions", "load_overrides",
+           "load_signatures", "lock_blocks", "sync_signatures", "write_matches"]
 
 SIGS = cast(Table, JobSignature.__table__)
-BLOCKS = cast(Table, JobBlock.__table__)
-NEW_BLOCKS = cast(Table, JobBlockNew.__table__)
 JOBS = cast(Table, Job.__table__)
 MATCHES = cast(Table, PostingMatch.__table__)
 OVERRIDES = cast(Table, PostingOverride.__table__)
 CHUNK = 1000
-LOCK_CLASS = 24366  # advisory lock namespace (two-int form) for dedup buckets
-LOCK_BUCKETS = 128  # bounded: PostgreSQL's shared lock table is small
-# A newcomer is compared with at most this many jobs per block, the newest (ids are time
-# ordered). Blocks are keyed employer × city × title stem, so only an employer with hundreds of
-# open jobs under one title in one city (a chain's 销售代表 at every pay grade) reaches it; without
-# the cap, that employer's every posting would be compared with all of them.
-MAX_PER_BLOCK = 200
-# SQLite: new block rows wait in job_blocks_new; the API processes merge them once this many wait
-# (``merge_new_blocks``), and a writer does it itself past the backstop (a process without that loop).
-MERGE_AT = 16_000
-MERGE_BACKSTOP = 64_000
+
+
+class DedupSql(Protocol):
+    """Dedup's statements where SQLite and PostgreSQL differ."""
+
+    def lock(self, keys: Iterable[int]) -> None: ...
+    def lookup(self, blocks: list[int]) -> Executable: ...
+    def drop(self, job_ids: list[str]) -> None: ...
+    def file(self, rows: Sequence[BlockRow]) -> None: ...
+    def new_employers(self, rows: Sequence[dict[str, Any]]) -> list[str]: ...
+
+
+def dialect(session: Session) -> DedupSql:
+    return SqliteDedup(session) if is_sqlite(session) else PostgresDedup(session)
 
 
 def chunks(seq: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
@@ -45,27 +54,9 @@ def chunks(seq: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
 
 
 def lock_blocks(session: Session, keys: Iterable[int]) -> None:
-    """Serialise concurrent writers that could open the same job (PostgreSQL; SQLite writers are
-    serialised already). Keys fold into a few buckets, taken in sorted order: no deadlocks, and
-    at most ``LOCK_BUCKETS`` locks however large the batch."""
-    if is_sqlite(session):
-        return
-    buckets = sorted({k % LOCK_BUCKETS for k in keys})
-    if buckets:
-        session.execute(text(
-            "SELECT pg_advisory_xact_lock(:cls, b) FROM "
-            "(SELECT unnest(CAST(:buckets AS integer[])) AS b ORDER BY 1) AS s"),
-            {"cls": LOCK_CLASS, "buckets": buckets})
-
-
-# One index probe per key, at most MAX_PER_BLOCK jobs each, whatever the statistics say. With
-# ``block = ANY(:keys)`` the planner read every block row once per batch as soon as a few
-# popular blocks (a common title in a big city) made it think most rows match: 290,000 rows
-# per batch at 100,000 jobs, growing with the store.
-_PG_BLOCK_LOOKUP = text(
-    "SELECT k.block, b.job_id FROM unnest(CAST(:keys AS bigint[])) AS k(block) "
-    "CROSS JOIN LATERAL (SELECT job_id FROM job_blocks WHERE block = k.block ORDER BY job_id DESC "
-    f"LIMIT {MAX_PER_BLOCK}) AS b")
+    """Serialise concurrent writers that could open the same job (PostgreSQL's advisory locks;
+    SQLite writers are serialised already)."""
+    dialect(session).lock(keys)
 
 
 def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int, list[str]], dict[str, Signature]]:
@@ -76,15 +67,9 @@ def fetch_candidates(session: Session, hashes: Iterable[int]) -> tuple[dict[int,
     wanted = sorted(set(hashes))
     # Two single-table lookups by key, not a join: a join's plan depends on table statistics,
     # and on a young or never-analysed table the planner may scan every signature per batch.
-    sqlite = is_sqlite(session)
+    db = dialect(session)
     for chunk in chunks(wanted):
-        if sqlite:  # the merged index, and the rows filed since the last merge (a short scan)
-            stmt: Any = select(BLOCKS.c.block, BLOCKS.c.job_id).where(among(session, BLOCKS.c.block, chunk)) \
-                .union_all(select(NEW_BLOCKS.c.block, NEW_BLOCKS.c.job_id)
-                           .where(among(session, NEW_BLOCKS.c.block, chunk)))
-        else:
-            stmt = _PG_BLOCK_LOOKUP.bindparams(keys=chunk)
-        for block, job_id in session.execute(stmt):
+        for block, job_id in session.execute(db.lookup(chunk)):
             by_block.setdefault(block, []).append(job_id)
     for block, js in by_block.items():
         if len(js) > MAX_PER_BLOCK:
@@ -103,7 +88,7 @@ def fetch_descriptions(session: Session, job_ids: Iterable[str]) -> dict[str, st
     """The first characters of these jobs' descriptions (enough to compare)."""
     out: dict[str, str | None] = {}
     for chunk in chunks(sorted(set(job_ids))):
-        out.update(dict(session.execute(  # type: ignore[arg-type]
+        out.update(dict(session.execute(
             select(JOBS.c.id, func.substr(JOBS.c.description, 1, DESC_RAW_CHARS)).where(among(session, JOBS.c.id, chunk)))
             .all()))
     return out
@@ -124,7 +109,7 @@ def load_overrides(session: Session, posting_ids: list[str]) -> tuple[dict[str, 
     return pins, forbids
 
 
-def write_matches(session: Session, rows: list[dict[str, Any]], *, new: bool) -> None:
+def write_matches(session: Session, rows: list[MatchRow], *, new: bool) -> None:
     """Store explain records; ``new`` postings cannot have one yet (plain insert, the fast path)."""
     if not rows:
         return
@@ -135,9 +120,9 @@ def write_matches(session: Session, rows: list[dict[str, Any]], *, new: bool) ->
                 update=("job_id", "decision", "score", "compared_job_id", "features", "candidates", "decided_at"))
 
 
-def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Any]:
-    """The stored representative rows of these jobs (to diff against)."""
-    out: dict[str, Any] = {}
+def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Row[Any]]:
+    """The stored representative rows (``job_signatures``) of these jobs (to diff against)."""
+    out: dict[str, Row[Any]] = {}
     for chunk in chunks(sorted(job_ids)):
         out.update({r.job_id: r for r in session.execute(select(SIGS).where(among(session, SIGS.c.job_id, chunk)))})
     return out
@@ -146,7 +131,7 @@ def load_signatures(session: Session, job_ids: list[str]) -> dict[str, Any]:
 Wanted = dict[str, tuple[Signature | None, str | None, str]]
 
 
-def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], now: datetime) -> None:
+def sync_signatures(session: Session, wanted: Wanted, stored: Mapping[str, Row[Any]], now: datetime) -> None:
     """Make ``job_signatures`` and ``job_blocks`` agree with the jobs just recomputed.
 
     ``wanted`` maps job id → (representative, canonical posting id, members digest); the
@@ -155,7 +140,7 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     drop_blocks: list[str] = []
-    add_blocks: list[dict[str, Any]] = []
+    add_blocks: list[BlockRow] = []
     for job_id in sorted(wanted):
         sig, posting_id, digest = wanted[job_id]
         old = stored.get(job_id)
@@ -184,37 +169,12 @@ def sync_signatures(session: Session, wanted: Wanted, stored: dict[str, Any], no
             add_blocks.extend({"block": b, "job_id": job_id} for b in new_blocks)
     insert_rows(session, SIGS, inserts)
     update_rows(session, SIGS, "job_id", updates)
-    sqlite = is_sqlite(session)
+    db = dialect(session)
     for chunk in chunks(drop_blocks):
-        if sqlite:
-            session.execute(delete(NEW_BLOCKS).where(among(session, NEW_BLOCKS.c.job_id, chunk)))
-        session.execute(delete(BLOCKS).where(among(session, BLOCKS.c.job_id, chunk)))
+        db.drop(chunk)
     if add_blocks:
         add_blocks.sort(key=lambda r: (r["block"], r["job_id"]))
-        insert_rows(session, NEW_BLOCKS if sqlite else BLOCKS, add_blocks)
-        if sqlite and waiting_blocks(session) > MERGE_BACKSTOP:
-            merge_new_blocks(session)
-
-
-def waiting_blocks(session: Session) -> int:
-    """About how many block rows wait in job_blocks_new (ids are never reused: an upper bound)."""
-    # Two scalar subqueries: SQLite answers a lone min() or max() of the key from one end of the
-    # b-tree, but ``SELECT min(id), max(id)`` scans every row (5-7 ms per batch at 16,000 waiting).
-    low = select(func.min(NEW_BLOCKS.c.id)).scalar_subquery()
-    high = select(func.max(NEW_BLOCKS.c.id)).scalar_subquery()
-    low, high = session.execute(select(low, high)).one()
-    return 0 if low is None else int(high - low + 1)
-
-
-def merge_new_blocks(session: Session, at_least: int = 0) -> int:
-    """Move the waiting block rows into ``job_blocks``, sorted, so each of its pages is written once
-    (SQLite; in a write transaction). Does nothing while fewer than ``at_least`` wait; returns
-    how many moved."""
-    if not is_sqlite(session) or waiting_blocks(session) < max(at_least, 1):
-        return 0
-    session.execute(text("INSERT OR IGNORE INTO job_blocks (block, job_id) "
-                         "SELECT block, job_id FROM job_blocks_new ORDER BY block, job_id"))
-    return int(session.execute(delete(NEW_BLOCKS)).rowcount)
+        db.file(add_blocks)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.normalize import region_by_code, resolve_location, short_text_cache
+from app.jobs.rows import BuiltJob, LocationDoc, PostingDoc
+from app.normalize import monthly, region_by_code, resolve_location, short_text_cache
 
 from .names import employer_name_key, is_weak_employer
 from .titles import TitleKey, normalise_title, stem
 
-MONTHLY_FACTOR = {"month": 1.0, "year": 1 / 12, "day": 21.75, "hour": 21.75 * 8}
 DESC_CHARS = 600  # enough of a description to compare; partners cut them short anyway
 DESC_RAW_CHARS = 900  # raw characters read from the database to get DESC_CHARS compact ones
 Place = tuple[str, "str | None"]
+# A newcomer is compared with at most this many jobs per block, the newest (ids are time
+# ordered). Blocks are keyed employer × city × title stem, so only an employer with hundreds of
+# open jobs under one title in one city (a chain's 销售代表 at every pay grade) reaches it; without
+# the cap, that employer's every posting would be compared with all of them.
+MAX_PER_BLOCK = 200
 
 
 @dataclass(slots=True)
@@ -53,12 +59,6 @@ class Signature:
         return grams
 
 
-def monthly(amount: int | None, period: str | None) -> int | None:
-    if amount is None or period is None:
-        return None
-    return round(amount * MONTHLY_FACTOR.get(period, 1.0))
-
-
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -69,7 +69,7 @@ def compact_description(text: str | None) -> str:
     return _NOT_ALNUM.sub("", text[:DESC_RAW_CHARS].lower())[:DESC_CHARS]
 
 
-def places_of(locations: list[dict[str, Any]]) -> tuple[Place, ...]:
+def places_of(locations: Sequence[LocationDoc]) -> tuple[Place, ...]:
     """(city code, district code or None) per location; a province-only place uses its own code."""
     out: list[Place] = []
     for loc in locations or []:
@@ -119,13 +119,13 @@ def _education(value: str | None) -> str | None:
     return None if value in (None, "any") else value
 
 
-def from_posting(employer_id: str, data: dict[str, Any], made: Signature | None = None) -> Signature:
+def from_posting(employer_id: str, data: PostingDoc, made: Signature | None = None) -> Signature:
     """A newcomer's signature, from its normalised posting document; ``made``: the one
     ``posting_signature`` made for this document (only the employer id is added)."""
     if made is not None:
         return replace(made, employer_id=employer_id)
     emp = data["employer"]
-    salary = data.get("salary") or {}
+    salary: Mapping[str, Any] = data.get("salary") or {}
     posted = data.get("posted_at")
     places = places_of(data.get("locations") or [])
     return Signature(
@@ -144,13 +144,13 @@ def from_posting(employer_id: str, data: dict[str, Any], made: Signature | None 
     )
 
 
-def posting_signature(data: dict[str, Any]) -> Signature:
+def posting_signature(data: PostingDoc) -> Signature:
     """A posting's signature before its employer is known (``employer_id`` empty): everything
     else comes from the document alone, so ``prepare`` makes it outside the write transaction."""
     return from_posting("", data)
 
 
-def from_job(row: dict[str, Any], canonical: dict[str, Any]) -> Signature:
+def from_job(row: BuiltJob, canonical: PostingDoc) -> Signature:
     """A job's representative: its canonical fields (``row`` as built by ``build_job``) and the
     employer as its canonical posting (``canonical``, a posting document) names it."""
     emp = canonical["employer"]
@@ -273,7 +273,7 @@ def from_stored(row: Any, description: str | None) -> Signature:
     )
 
 
-def lock_keys(employer_id: str, data: dict[str, Any], made: Signature | None = None) -> tuple[int, ...]:
+def lock_keys(employer_id: str, data: PostingDoc, made: Signature | None = None) -> tuple[int, ...]:
     """What a posting locks before dedup runs (from its document alone): the blocks it looks in
     and the blocks a job it opens is filed under. Two writers that could make one job share a
     key whichever way round they see each other: a hidden-name posting looks in ``t:`` and files

@@ -9,13 +9,9 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .feeds import EDUCATION, PERIOD
-from .jsonld import INDUSTRY
+from .labels import EDUCATION, EMPLOYER_TYPE, INDUSTRY, JOB_TYPE, PERIOD
 
 BOM = "\ufeff".encode()
-JOB_TYPE = {"full_time": "全职", "part_time": "兼职", "internship": "实习", "other": "其他"}
-EMPLOYER_TYPE = {"soe": "国有企业", "private": "民营企业", "foreign": "外资企业", "public_institution": "事业单位",
-                 "government": "机关", "other": "其他"}
 COLUMNS = ("岗位ID", "岗位名称", "单位名称", "单位性质", "统一社会信用代码", "省份", "城市", "区县", "地址",
            "行政区划代码", "工作性质", "学历要求", "行业", "专业", "最低薪资", "最高薪资", "薪资单位", "招聘人数",
            "发布时间", "截止时间", "申请链接", "岗位页面", "状态", "来源数")

@@ -15,11 +15,7 @@ from html import escape as html_escape
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .jsonld import INDUSTRY
-
-EDUCATION = {"any": "学历不限", "secondary": "中专/高中", "associate": "大专", "bachelor": "本科",
-             "master": "硕士", "doctorate": "博士"}
-PERIOD = {"month": "月", "year": "年", "day": "天", "hour": "小时"}
+from .labels import EDUCATION, INDUSTRY, PERIOD
 
 
 def _when(doc: dict[str, Any]) -> datetime:

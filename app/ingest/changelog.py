@@ -18,63 +18,46 @@ is rendered once, here, into ``job_documents``: the feed sends it without render
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, cast
+from typing import cast
 
-import orjson
-from sqlalchemy import Table, select, text, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.db import among, is_sqlite
+from app.db import among
+from app.jobs.batch import Batch
+from app.jobs.render import JobLike, render_jobs
+from app.jobs.scope import scope_of
 from app.jsonutil import dumps
-from app.models import Change, Counter, Job, JobDocument
-from app.normalize import ancestors
-from app.services.jobs import render_jobs
-from app.writebehind import execute_later
+from app.models import Change, Job, JobDocument
 
-if TYPE_CHECKING:
-    from app.ingest.canonical import Written
+from .dialect import dialect
+from .rows import ChangeRow
 
 CHANGES = cast(Table, Change.__table__)
-COUNTERS = cast(Table, Counter.__table__)
 JOBS = cast(Table, Job.__table__)
 DOCS = cast(Table, JobDocument.__table__)
 _CHUNK = 500
 
 
-def scope_of(locations: Iterable[dict[str, Any]] | None, industry: str | None, job_type: str | None) -> str:
-    """The keys a subscription filter matches on, as ``" r:440305 r:440300 r:440000 i:I t:full_time "``."""
-    keys: list[str] = []
-    for loc in locations or ():
-        code = loc.get("region_code") if isinstance(loc, dict) else None
-        if code:
-            keys.extend(f"r:{c}" for c in ancestors(code) if f"r:{c}" not in keys)
-    if industry:
-        keys.append(f"i:{industry}")
-    if job_type:
-        keys.append(f"t:{job_type}")
-    return " " + " ".join(keys) + " "
-
-
-def _store_documents(session: Session, ids: list[str], now: datetime, written: Written) -> dict[str, str]:
+def _store_documents(session: Session, ids: list[str], now: datetime, batch: Batch) -> dict[str, str]:
     """Render the jobs' documents into ``job_documents``; returns each job's scope. Job rows
-    the road just wrote, and fresh jobs' members, come from ``written``."""
+    the road just wrote, and fresh jobs' members, come from ``batch``."""
     scopes: dict[str, str] = {}
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i:i + _CHUNK]
-        jobs: list[Any] = [SimpleNamespace(**written.rows[j]) for j in chunk if j in written.rows]
-        rest = [j for j in chunk if j not in written.rows]
+        jobs: list[JobLike] = [batch.rows[j] for j in chunk if j in batch.rows]
+        rest = [j for j in chunk if j not in batch.rows]
         if rest:
-            jobs += session.execute(select(JOBS).where(among(session, JOBS.c.id, rest))).all()
-        jobs.sort(key=lambda job: job.id)
+            jobs += session.execute(select(JOBS).where(among(session, JOBS.c.id, rest))).mappings().all()
+        jobs.sort(key=lambda job: str(job["id"]))
         rows = []
-        for job, doc in zip(jobs, render_jobs(session, jobs, written.members), strict=True):
-            scopes[job.id] = scope_of(job.locations, job.industry, job.job_type)
-            rows.append({"job_id": job.id, "version": job.version, "status": job.status,
-                         "scope": scopes[job.id], "body": dumps(doc), "updated_at": now})
+        for job, doc in zip(jobs, render_jobs(session, jobs, batch), strict=True):
+            job_id = job["id"]
+            scopes[job_id] = scope_of(job["locations"], job["industry"], job["job_type"])
+            rows.append({"job_id": job_id, "version": job["version"], "status": job["status"],
+                         "scope": scopes[job_id], "body": dumps(doc), "updated_at": now})
         insert_rows(session, DOCS, rows, conflict=["job_id"],
                     update=("version", "status", "scope", "body", "updated_at"))
     return scopes
@@ -83,10 +66,8 @@ def _store_documents(session: Session, ids: list[str], now: datetime, written: W
 def last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     """Each job's scope as its latest change left it: the scope its document was stored with,
     which every change writes together with the change (call with the job rows locked: it is
-    final). One primary-key probe per job; reading the latest change itself needed
-    ``max(seq) ... GROUP BY job_id``, whose plan on PostgreSQL read the whole change log once per
-    batch when the store grew faster than ANALYZE ran, and knew nothing of a closed job whose
-    changes pruning had compacted away."""
+    final). One primary-key probe per job, a plan that cannot go stale, which also knows a
+    closed job whose changes pruning compacted away (history: bench/RESULTS.md)."""
     out: dict[str, str | None] = {}
     for i in range(0, len(ids), _CHUNK):
         rows = session.execute(select(DOCS.c.job_id, DOCS.c.scope)
@@ -95,39 +76,17 @@ def last_scopes(session: Session, ids: list[str]) -> dict[str, str | None]:
     return out
 
 
-# PostgreSQL: the counter and the rows in one statement, which nobody waits for (it goes out
-# behind the road like the other writes, the last of them): seq = the counter's new top - n + i.
-_PG_APPEND = text(
-    "WITH top AS (UPDATE counters SET value = value + :n WHERE name = 'changes' RETURNING value) "
-    "INSERT INTO changes (job_id, op, created_at, scope, prior, seq) "
-    "SELECT r.job_id, r.op, r.created_at, r.scope, r.prior, top.value - :n + r.i FROM top, "
-    "json_to_recordset(CAST(:rows AS json)) AS r(i bigint, job_id text, op text, created_at timestamptz, "
-    "scope text, prior text)")
-
-
-def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime, written: Written) -> None:
-    """Append ``(job_id, op)`` rows; call as the transaction's last write, with ``written`` as
+def append_changes(session: Session, ops: list[tuple[str, str]], now: datetime, batch: Batch) -> None:
+    """Append ``(job_id, op)`` rows; call as the transaction's last write, with ``batch`` as
     ``refresh_jobs`` left it (its members and its prior scopes of stored jobs)."""
     if not ops:
         return
     ids = sorted({job_id for job_id, _ in ops})
-    scopes = _store_documents(session, ids, now, written)
-    prior = {j: written.prior.get(j) for j in ids if j not in written.fresh}  # fresh: no change yet
-    rows = []
+    scopes = _store_documents(session, ids, now, batch)
+    prior = {j: batch.prior.get(j) for j in ids if j not in batch.fresh}  # fresh: no change yet
+    rows: list[ChangeRow] = []
     for job_id, op in ops:
         scope = scopes.get(job_id, " ")
         rows.append({"job_id": job_id, "op": op, "created_at": now, "scope": scope, "prior": prior.get(job_id)})
         prior[job_id] = scope
-    if not is_sqlite(session):
-        payload = orjson.dumps([{"i": i, **row} for i, row in enumerate(rows, 1)]).decode()
-        execute_later(session, str(_PG_APPEND), {"n": len(rows), "rows": payload})
-        return
-    # The counter row lock, held to commit, is what orders seq by commit: take it last.
-    top = session.execute(
-        update(COUNTERS).where(COUNTERS.c.name == "changes")
-        .values(value=COUNTERS.c.value + len(rows)).returning(COUNTERS.c.value)
-    ).scalar_one()
-    first = top - len(rows) + 1
-    for i, row in enumerate(rows):
-        row["seq"] = first + i
-    insert_rows(session, CHANGES, rows)
+    dialect(session).append(rows)

@@ -1,64 +1,46 @@
 """The one road in. Push handlers and feed workers call only these functions.
 
-``prepare`` (outside any transaction: parse and normalise, CPU only) then
-``store_batch`` (inside one write transaction: store postings → assign jobs →
-recompute jobs → index hooks → change log). A batch is all-or-nothing at the
-storage level because it is one transaction.
+``prepare`` (outside any transaction: parse and normalise, CPU only; ``app.ingest.prepare``)
+then ``store_batch`` (inside one write transaction: store postings → assign jobs → recompute
+jobs → index → change log). A batch is all-or-nothing at the storage level because it is one
+transaction. ``store_batch`` makes the batch's ``Batch`` and hands it to every step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from app.db import is_sqlite
-from app.dedup.assigner import DedupAssigner
-from app.dedup.signature import posting_signature, prime
-from app.errors import NotFound, pydantic_errors
+from app.dedup.assigner import DedupAssigner, Work
+from app.errors import NotFound
+from app.jobs.batch import Batch, PartnerRow
+from app.jobs.rows import Member
 from app.models import Posting, new_id, utcnow
-from app.schemas.common import storable_or_none
-from app.schemas.posting import PostingIn
-from app.search.docs import KnownTokens, posting_tokens
+from app.search.docs import KnownTokens
 from app.search.index import index_jobs
-from app.services.known import remember_partners
 from app.writebehind import write_behind
 
 from . import metrics
-from .assign import JobAssigner, Work
-from .canonical import Fields, Written, refresh_jobs, solo_fields
 from .changelog import append_changes
-from .normalise import NormaliseError, NormalPosting, normalise
-from .store import Existing, insert_new, lock_existing, update_postings, upsert_employers
+from .prepare import NormaliseError, NormalPosting, Outcome, normalise, parse, prepare
+from .recompute import Op, refresh_jobs
+from .rows import PostingRow
+from .store import (
+    Existing,
+    insert_new,
+    lock_existing,
+    update_postings,
+    upsert_employers,
+)
 
-POSTINGS = Posting.__table__
+__all__ = ["NormaliseError", "NormalPosting", "Outcome", "PartnerRef", "expire_due", "finish", "normalise",
+           "parse", "prepare", "store_batch", "withdraw"]
 
-# Called with (session, job ids that changed, what the road already knows about them) after
-# jobs are recomputed, inside the transaction: the search index registers here.
-JobHook = Callable[[Session, list[str], Written], None]
-JOB_HOOKS: list[JobHook] = [index_jobs]
-_assigner: list[JobAssigner] = [DedupAssigner()]  # app.dedup: cross-source deduplication
-
-
-def set_assigner(assigner: JobAssigner) -> None:
-    _assigner[0] = assigner
-
-
-@dataclass(slots=True)
-class Outcome:
-    external_id: str | None
-    status: str  # created | updated | unchanged | rejected
-    job_id: str | None = None
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"external_id": self.external_id, "status": self.status, "job_id": self.job_id,
-                "errors": self.errors}
+POSTINGS = cast(Table, Posting.__table__)
 
 
 @dataclass(slots=True)
@@ -66,38 +48,6 @@ class PartnerRef:
     id: str
     kind: str
     name: str | None = None  # known to the caller: the batch's documents then need not read it
-
-
-def parse(raw: Any) -> PostingIn:
-    return PostingIn.model_validate(raw)
-
-
-def prepare(raw: Any, region_hint: str | None = None, *, fts: bool = True) -> NormalPosting | Outcome:
-    """Parse and normalise one posting, or the rejection that names each bad field.
-
-    ``region_hint`` is the partner's region code, used to settle ambiguous place names; ``fts``:
-    also make SQLite's FTS column text (the store's database is SQLite; PostgreSQL never uses it)."""
-    # Echoed in the result (kept with an Idempotency-Key, and in a sync run's rejections): only text
-    # the databases can store; an unstorable id is rejected (its error names it) and echoed as null.
-    external_id = storable_or_none(raw.get("external_id") if isinstance(raw, dict) else None)
-    try:
-        item = normalise(parse(raw), raw, region_hint)
-    except ValidationError as exc:
-        errors = pydantic_errors(exc.errors(include_url=False))
-    except NormaliseError as exc:
-        errors = exc.errors
-    else:
-        # Made here, outside the write transaction (and in parallel across API processes), so
-        # the serialised store only looks them up.
-        item.tokens = posting_tokens(item.data, fts=fts)
-        item.signature = posting_signature(item.data)
-        prime(item.signature)
-        item.posting_id = new_id()
-        item.solo = solo_fields(item.posting_id, item.data)
-        return item
-    for err in errors:
-        metrics.REJECTED.labels(reason=err["type"]).inc()
-    return Outcome(external_id, "rejected", None, errors)
 
 
 def _status_for(item: NormalPosting, now: datetime) -> str:
@@ -111,23 +61,27 @@ def store_batch(session: Session, partner: PartnerRef, prepared: list[NormalPost
     items = [p for p in prepared if isinstance(p, NormalPosting)]
     outcomes: dict[str, Outcome] = {}
     if items:
+        batch = Batch(solo={i.posting_id: i.solo for i in items if i.posting_id is not None and i.solo is not None})
         if partner.name is not None:
-            remember_partners(session, {partner.id: (partner.name, partner.kind)})
+            batch.partners[partner.id] = PartnerRow(partner.id, partner.name, partner.kind)
         with write_behind(session):  # PostgreSQL stores one table's rows while Python builds the next
-            _store(session, partner, items, outcomes, now)
+            _store(session, batch, partner, items, outcomes, now)
         for o in outcomes.values():
             metrics.INGESTED.labels(status=o.status).inc()
     return [p if isinstance(p, Outcome) else outcomes[p.external_id] for p in prepared]
 
 
-def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], outcomes: dict[str, Outcome],
-           now: datetime) -> None:
-    employer_ids = upsert_employers(session, partner.id, items, now)
+def _store(session: Session, batch: Batch, partner: PartnerRef, items: list[NormalPosting],
+           outcomes: dict[str, Outcome], now: datetime) -> None:
+    employer_ids = upsert_employers(session, batch, partner.id, items, now)
     existing = lock_existing(session, partner.id, [i.external_id for i in items])
     new_rows = {i.external_id: _row(partner.id, i, employer_ids, now) for i in items
                 if i.external_id not in existing}
-    opened = _insert_assigned(session, partner, items, new_rows, employer_ids)
-    work, changed, seen = [], [], []
+    assigner = DedupAssigner()  # one per batch: it remembers the jobs it opened in this batch
+    opened = _insert_assigned(session, assigner, partner, items, new_rows, employer_ids)
+    work: list[Work] = []
+    changed: list[dict[str, Any]] = []
+    seen: list[dict[str, Any]] = []
     for item in items:
         if item.external_id in new_rows:
             outcomes[item.external_id] = Outcome(item.external_id, "created", new_rows[item.external_id]["job_id"])
@@ -137,80 +91,81 @@ def _store(session: Session, partner: PartnerRef, items: list[NormalPosting], ou
             seen.append({"id": old.id, "last_seen_at": now})
             outcomes[item.external_id] = Outcome(item.external_id, "unchanged", old.job_id)
             continue
-        row = _row(partner.id, item, employer_ids, now)
+        row: dict[str, Any] = dict(_row(partner.id, item, employer_ids, now))
         for key in ("first_seen_at", "partner_id", "external_id"):
             row.pop(key)
         row["id"] = old.id
         changed.append(row)
         work.append(_work(partner, old.id, item, employer_ids, False, old.job_id))
         outcomes[item.external_id] = Outcome(item.external_id, "updated")
-    touched = _assign(session, work)
-    for w, row in zip(work, changed):
-        row["job_id"] = w.job_id
+    touched = _assign(session, assigner, work)
+    for w, change in zip(work, changed):
+        change["job_id"] = w.job_id
         outcomes[w.external_id].job_id = w.job_id
-    touched |= {r["job_id"] for r in new_rows.values()}
+    touched |= {r["job_id"] for r in new_rows.values() if r["job_id"] is not None}
     update_postings(session, changed)
     update_postings(session, seen)
-    fresh = _fresh(partner, new_rows, opened - {w.job_id for w in work})
-    solo = {i.posting_id: i.solo for i in items if i.posting_id is not None and i.solo is not None}
-    finish(session, touched, now, fresh, KnownTokens.merged(item.tokens for item in items), solo)
+    batch.fresh = _fresh(partner, new_rows, opened - {w.job_id for w in work})
+    finish(session, touched, now, batch, KnownTokens.merged(item.tokens for item in items))
 
 
-def finish(session: Session, job_ids: set[str], now: datetime,
-           fresh: dict[str, list[dict[str, Any]]] | None = None,
-           tokens: KnownTokens | None = None,
-           solo: dict[str, Fields] | None = None) -> list[tuple[str, str]]:
-    """Recompute jobs, run index hooks and append the change log (the road's last steps).
+def finish(session: Session, job_ids: set[str], now: datetime, batch: Batch | None = None,
+           tokens: KnownTokens | None = None) -> list[Op]:
+    """Recompute jobs, index them and append the change log (the road's last steps).
 
-    ``fresh``: jobs opened in this transaction and their members, known in memory, so
-    nothing about them is read back; ``tokens`` and ``solo``: search tokens and one-posting
-    job fields ``prepare`` made."""
-    written = Written(fresh=fresh or {}, tokens=tokens or KnownTokens(), solo=solo or {})
-    ops = refresh_jobs(session, job_ids, now, written)
-    changed = sorted(job_ids)
-    for hook in JOB_HOOKS:
-        hook(session, changed, written)
-    append_changes(session, ops, now, written)
+    ``batch``: what this transaction already knows (its jobs opened from memory, its employers,
+    its partners), so nothing about them is read back; ``tokens``: the search tokens ``prepare``
+    made for the batch's texts."""
+    batch = batch if batch is not None else Batch()
+    ops = refresh_jobs(session, job_ids, now, batch)
+    index_jobs(session, sorted(job_ids), batch, tokens)
+    append_changes(session, ops, now, batch)
     return ops
 
 
-def _fresh(partner: PartnerRef, new_rows: dict[str, dict[str, Any]],
-           opened: set[str]) -> dict[str, list[dict[str, Any]]]:
+def _fresh(partner: PartnerRef, new_rows: dict[str, PostingRow], opened: set[str | None]) -> dict[str, list[Member]]:
     """The jobs opened for brand-new postings (and joined by no stored posting), with their
     members as ``load_members`` would read them."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[Member]] = {}
     for row in new_rows.values():
-        if row["job_id"] in opened:
-            out.setdefault(row["job_id"], []).append({**row, "kind": partner.kind})
+        job_id = row["job_id"]
+        if job_id is not None and job_id in opened:
+            out.setdefault(job_id, []).append({
+                "id": row["id"], "job_id": job_id, "status": row["status"], "data": row["data"],
+                "updated_at": row["updated_at"], "first_seen_at": row["first_seen_at"],
+                "last_seen_at": row["last_seen_at"], "valid_through": row["valid_through"],
+                "employer_id": row["employer_id"], "partner_id": row["partner_id"],
+                "external_id": row["external_id"], "url": row["url"], "kind": partner.kind})
     return out
 
 
-def _assign(session: Session, work: list[Work]) -> set[str]:
-    """Ask the assigner for each posting's job; returns every job whose members changed."""
-    touched = _assigner[0].assign(session, work)
+def _assign(session: Session, assigner: DedupAssigner, work: list[Work]) -> set[str]:
+    """Ask dedup for each posting's job; returns every job whose members changed."""
+    touched = assigner.assign(session, work)
     for w in work:
-        touched.add(w.job_id)  # type: ignore[arg-type]
+        if w.job_id is not None:
+            touched.add(w.job_id)
         if w.old_job_id:
             touched.add(w.old_job_id)
     return touched
 
 
-def _insert_assigned(session: Session, partner: PartnerRef, items: list[NormalPosting],
-                     new_rows: dict[str, dict[str, Any]], employer_ids: dict[str, str]) -> set[str]:
+def _insert_assigned(session: Session, assigner: DedupAssigner, partner: PartnerRef, items: list[NormalPosting],
+                     new_rows: dict[str, PostingRow], employer_ids: dict[str, str]) -> set[str | None]:
     """Assign jobs to brand-new postings, then insert them with their ``job_id``; returns the
     jobs opened for them."""
     if not new_rows:
         return set()
     by_id = {i.external_id: i for i in items}
     work = [_work(partner, row["id"], by_id[key], employer_ids, True, None) for key, row in new_rows.items()]
-    _assigner[0].assign(session, work)
+    assigner.assign(session, work)
     for w in work:
         new_rows[w.external_id]["job_id"] = w.job_id
     insert_new(session, list(new_rows.values()))
     return {w.job_id for w in work if w.opened and w.job_id}
 
 
-def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now: datetime) -> dict[str, Any]:
+def _row(partner_id: str, item: NormalPosting, employer_ids: dict[str, str], now: datetime) -> PostingRow:
     return {
         "id": item.posting_id or new_id(), "partner_id": partner_id, "external_id": item.external_id,
         "job_id": None,
@@ -244,12 +199,9 @@ def withdraw(session: Session, partner: PartnerRef, external_id: str, now: datet
 def expire_due(session: Session, now: datetime | None = None, limit: int = 5000) -> int:
     """Mark postings whose ``valid_through`` has passed as expired; returns how many."""
     now = now or utcnow()
-    stmt = (select(POSTINGS.c.id, POSTINGS.c.job_id)
-            .where(POSTINGS.c.status == "active", POSTINGS.c.valid_through <= now)
-            .order_by(POSTINGS.c.id).limit(limit))
-    if not is_sqlite(session):
-        stmt = stmt.with_for_update(skip_locked=True)
-    rows = session.execute(stmt).all()
+    rows = session.execute(select(POSTINGS.c.id, POSTINGS.c.job_id)
+                           .where(POSTINGS.c.status == "active", POSTINGS.c.valid_through <= now)
+                           .order_by(POSTINGS.c.id).limit(limit).with_for_update(skip_locked=True)).all()
     if not rows:
         return 0
     update_postings(session, [{"id": r.id, "status": "expired", "updated_at": now} for r in rows])

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows, update_rows
-from app.db import among, is_sqlite
 from app.dedup.employers import resolve_employers
 from app.dedup.queries import lock_blocks
 from app.dedup.signature import block_hash, lock_keys
+from app.jobs.batch import Batch
 from app.models import Posting
 
-from .normalise import NormalPosting
+from .dialect import dialect
+from .prepare import NormalPosting
+from .rows import PostingRow
 
-POSTINGS = Posting.__table__
+POSTINGS = cast(Table, Posting.__table__)
 
 
 @dataclass(slots=True)
@@ -30,7 +33,7 @@ class Existing:
     job_id: str | None
 
 
-def upsert_employers(session: Session, partner_id: str, items: list[NormalPosting],
+def upsert_employers(session: Session, batch: Batch, partner_id: str, items: list[NormalPosting],
                      now: datetime) -> dict[str, str]:
     """Find or create the employers named in ``items`` (and record their name variants);
     returns identity key → employer id.
@@ -40,7 +43,7 @@ def upsert_employers(session: Session, partner_id: str, items: list[NormalPostin
     dedup's block keys, and each posting's own key, so that two writers of one new posting
     (partner × external id) take turns and the second finds the first's row (``insert_new``).
     """
-    found = resolve_employers(session, items, now)
+    found = resolve_employers(session, batch, items, now)
     keys = [k for item in items for k in lock_keys(found[item.employer_key], item.data, item.signature)]
     keys += [posting_key(partner_id, item.external_id) for item in items]
     lock_blocks(session, keys)
@@ -52,31 +55,17 @@ def posting_key(partner_id: str, external_id: str) -> int:
     return block_hash(f"p:{partner_id}|{external_id}")
 
 
-# PostgreSQL: one probe of the (partner_id, external_id) index per id, locking what it finds, in
-# id order. ``partner_id = :p AND external_id = ANY(:ids)`` was planned as a scan of all the
-# partner's postings whenever the statistics were missing or stale (139 ms per batch at 100,000).
-_PG_LOCK_EXISTING = text(
-    "SELECT p.id, p.external_id, p.content_hash, p.status, p.job_id "
-    "FROM unnest(CAST(:ids AS text[])) WITH ORDINALITY AS k(external_id, n) "
-    "CROSS JOIN LATERAL (SELECT id, external_id, content_hash, status, job_id FROM postings "
-    "WHERE partner_id = :partner AND external_id = k.external_id FOR UPDATE) AS p ORDER BY k.n")
-
-
 def lock_existing(session: Session, partner_id: str, external_ids: list[str]) -> dict[str, Existing]:
     """The partner's stored postings for these ids, row-locked on PostgreSQL (sorted order)."""
     out: dict[str, Existing] = {}
-    sqlite = is_sqlite(session)
+    db = dialect(session)
     for chunk in _chunks(sorted(external_ids), 500):
-        stmt: Any = select(POSTINGS.c.id, POSTINGS.c.external_id, POSTINGS.c.content_hash, POSTINGS.c.status,
-                           POSTINGS.c.job_id).where(POSTINGS.c.partner_id == partner_id,
-                                                    among(session, POSTINGS.c.external_id, chunk)) if sqlite \
-            else _PG_LOCK_EXISTING.bindparams(ids=chunk, partner=partner_id)
-        for row in session.execute(stmt):
+        for row in session.execute(db.existing(partner_id, chunk)):
             out[row.external_id] = Existing(row.id, row.external_id, row.content_hash, row.status, row.job_id)
     return out
 
 
-def insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_new(session: Session, rows: list[PostingRow]) -> None:
     """Insert new postings. Nobody else can be inserting them: SQLite runs one writer at a time,
     and on PostgreSQL the writer holds each posting's key (``upsert_employers``) and read the
     stored ones after taking it (``lock_existing``). So it is a plain insert (``COPY``)."""
@@ -84,7 +73,7 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
     insert_rows(session, POSTINGS, rows)
 
 
-def update_postings(session: Session, rows: list[dict[str, Any]]) -> None:
+def update_postings(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     update_rows(session, POSTINGS, "id", rows)
 
 
@@ -92,4 +81,4 @@ def _chunks(seq: list[Any], size: int) -> list[list[Any]]:
     return [seq[i:i + size] for i in range(0, len(seq), size)]
 
 
-__all__ = ["Existing", "upsert_employers", "lock_existing", "insert_new", "update_postings"]
+__all__ = ["Existing", "insert_new", "lock_existing", "update_postings", "upsert_employers"]

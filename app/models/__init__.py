@@ -22,7 +22,7 @@ from .job_document import JobDocument
 from .partner import PARTNER_KINDS, ApiKey, Partner
 from .posting import POSTING_STATUSES, Posting
 from .search import SearchDoc, SearchText
-from .source import SOURCE_FORMATS, Source
+from .source import Source
 from .source_item import SourceItem
 from .sync_run import RUN_STATUSES, SyncRun
 from .webhook import Webhook, WebhookDelivery
@@ -31,7 +31,7 @@ __all__ = [
     "Base", "new_id", "utcnow", "Change", "Counter", "Employer", "IdempotencyKey", "Job",
     "PARTNER_KINDS", "ApiKey", "Partner", "POSTING_STATUSES", "Posting", "SearchDoc", "SearchText",
     "Webhook", "WebhookDelivery", "JobDocument",
-    "SOURCE_FORMATS", "Source", "SourceItem", "RUN_STATUSES", "SyncRun",
+    "Source", "SourceItem", "RUN_STATUSES", "SyncRun",
     "SIZE_CLASSES", "SME_CLASSES", "Fair", "FairJob", "Visit", "Case", "CasePush", "CaseRecord", "CaseAudit",
     "RULES", "RULE_LEVELS", "CampaignRule", "UniversityFlag", "ReportRun", "ReportSnapshot", "ReportSubmission",
     "EmployerName", "JobBlock", "JobBlockNew", "JobMerge", "JobSignature", "PostingMatch", "PostingOverride",

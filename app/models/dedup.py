@@ -58,8 +58,8 @@ class JobBlock(Base):
 class JobBlockNew(Base):
     """Blocks filed since the last merge (SQLite): ``job_blocks`` is keyed by hashes, so each new row
     lands on a random page of a large index, and SQLite writes every page a transaction dirtied
-    whole to its log (a 500-posting batch dirtied ~1,300 pages of it, half the batch's log). New
-    rows go here instead, in arrival order, and ``app.dedup.queries.merge_new_blocks`` moves them
+    whole to its log (half a batch's log went to it: bench/RESULTS.md). New
+    rows go here instead, in arrival order, and ``app.dedup.sqlite.merge_new_blocks`` moves them
     over sorted, thousands at a time, so each page of ``job_blocks`` is written once per merge.
     Lookups read both tables. PostgreSQL files straight into ``job_blocks`` (this stays empty)."""
 

@@ -12,7 +12,7 @@ from .posting import Posting
 
 
 class Job(Base):
-    """One real vacancy; its fields come from its postings (see ``app.ingest.canonical``)."""
+    """One real vacancy; its fields come from its postings (see ``app.jobs.build``)."""
 
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_status_posted_at", "status", "posted_at"),)

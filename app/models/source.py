@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, JSONType, UTCDateTime, new_id, utcnow
 
-SOURCE_FORMATS = ("json", "jsonld", "rss", "atom", "xml", "csv", "greenhouse", "lever")
-
 
 class Source(Base):
     """A feed URL owned by a partner; postings read from it belong to that partner.

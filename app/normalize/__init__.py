@@ -10,7 +10,7 @@ from app.normalize.regions import (
     region_by_code,
     resolve_location,
 )
-from app.normalize.salary import PERIODS, Salary, parse_salary
+from app.normalize.salary import PERIODS, Salary, monthly, parse_salary
 from app.normalize.text import clean_text, short_text_cache, to_halfwidth, to_simplified
 from app.normalize.vocab import EMPLOYER_TYPES, JOB_TYPES, parse_employer_type, parse_job_type
 
@@ -27,6 +27,7 @@ __all__ = [
     "clean_text",
     "short_text_cache",
     "is_valid_credit_code",
+    "monthly",
     "normalize_credit_code",
     "parse_education",
     "parse_employer_type",

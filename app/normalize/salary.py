@@ -14,9 +14,11 @@ from typing import Any
 
 from app.normalize.text import to_halfwidth
 
-__all__ = ["PERIODS", "Salary", "parse_salary"]
+__all__ = ["MONTHLY_FACTOR", "PERIODS", "Salary", "monthly", "parse_salary"]
 
 PERIODS = ("month", "year", "day", "hour")
+# Months to a year, working days (21.75) and hours (8 a day) to a month: a salary's monthly figure.
+MONTHLY_FACTOR = {"month": 1.0, "year": 1 / 12, "day": 21.75, "hour": 21.75 * 8}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,13 @@ class Salary:
     period: str | None
     negotiable: bool = False
     text: str | None = None
+
+
+def monthly(amount: int | None, period: str | None) -> int | None:
+    """``amount`` CNY per ``period`` as CNY a month (what search and dedup compare)."""
+    if amount is None or period is None:
+        return None
+    return round(amount * MONTHLY_FACTOR[period])
 
 
 _PERIOD_ALIASES = {

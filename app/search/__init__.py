@@ -3,7 +3,7 @@
 - ``tokens``: text → overlapping two-character CJK tokens + lower-cased words (both
   databases index exactly these, so both match alike).
 - ``docs`` / ``index``: one ``search_docs`` row per job, kept current by the road in
-  (``index_jobs`` is in ``app.ingest.pipeline.JOB_HOOKS``). Filter values are tokens
+  (``index_jobs`` is the road's index step, ``app.ingest.pipeline.finish``). Filter values are tokens
   too; a job's docid orders it by freshness and its sign says open or closed.
 - ``plan``: a search reduced to tokens; ``engine_sqlite`` (FTS5) and ``engine_pg``
   (tsvector + GIN, walking the primary key for common words) run it.

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import RowMapping
+
+from app.jobs.rows import PostingDoc
 from app.normalize import ancestors
 
 from .tokens import text_tokens
@@ -34,6 +37,9 @@ SEQ_BITS = 31
 SEQ_MASK = (1 << SEQ_BITS) - 1
 OFFSET = 1 << 63
 MAX_FRESH = (1 << 32) - 1
+# The filter columns of an index row (``search_docs``), as ``Doc`` names them.
+DOC_COLUMNS = ("job_id", "status", "employer_id", "industry", "education", "job_type", "employer_type",
+               "regions", "salary")
 
 
 @dataclass(slots=True)
@@ -105,8 +111,8 @@ class KnownTokens:
         return out
 
 
-def posting_tokens(data: dict[str, Any], *, fts: bool = True) -> KnownTokens:
-    """The tokens a job indexed from this posting document (``app.ingest.normalise``) needs;
+def posting_tokens(data: PostingDoc, *, fts: bool = True) -> KnownTokens:
+    """The tokens a job indexed from this posting document (``app.ingest.prepare``) needs;
     ``fts``: with SQLite's FTS column text (``Doc.fts_tokens`` makes it anyway where missing)."""
     known = KnownTokens()
     title, name = data["title"], data["employer"]["name"]
@@ -204,14 +210,15 @@ def region_codes(locations: list[dict[str, Any]]) -> str:
     return " ".join(codes)
 
 
-def job_doc(row: Any) -> Doc:
-    """The doc for a row of ``jobs`` joined with its employer's name (``employer_name``)."""
-    lo, hi = row.salary_month_min, row.salary_month_max
+def job_doc(row: Mapping[str, Any] | RowMapping, employer_name: str) -> Doc:
+    """The doc for a row of ``jobs`` (a ``JobRow``, or the columns read from the table) and its
+    employer's name."""
+    lo, hi = row["salary_month_min"], row["salary_month_max"]
     return Doc(
-        job_id=row.id, status=row.status, employer_id=row.employer_id, industry=row.industry,
-        education=row.education, job_type=row.job_type, employer_type=row.employer_type,
-        regions=region_codes(row.locations), salary=hi if hi is not None else lo,
-        head_text=head_of(row.title, row.employer_name),
-        body_text=body_of(row.description, row.majors, row.tags),
-        fresh=fresh_seconds(row.posted_at, row.first_seen_at),
+        job_id=row["id"], status=row["status"], employer_id=row["employer_id"], industry=row["industry"],
+        education=row["education"], job_type=row["job_type"], employer_type=row["employer_type"],
+        regions=region_codes(row["locations"]), salary=hi if hi is not None else lo,
+        head_text=head_of(row["title"], employer_name),
+        body_text=body_of(row["description"], row["majors"], row["tags"]),
+        fresh=fresh_seconds(row["posted_at"], row["first_seen_at"]),
     )

@@ -1,4 +1,4 @@
-"""The shared job index's one entry point: ``search_jobs(session, params, secret=...)``.
+"""The shared job index's one entry point: ``search_jobs(session, query, limit=..., secret=...)``.
 
 Orders: ``relevance`` lists jobs whose title or employer holds the whole query,
 newest first, then jobs that match only through the description and the rest,
@@ -12,20 +12,20 @@ stable while jobs are being added. See ``facets`` for ``total`` and facet counts
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any, cast
 
-import pydantic
-from pydantic import AfterValidator, Field
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.cursor import decode_cursor, encode_cursor
 from app.db import is_sqlite
 from app.errors import ValidationFailed, field_error
+from app.jobs.render import render_jobs
+from app.jobs.rows import JobDocument
 from app.models import Fair, FairJob, Job, SearchDoc
-from app.normalize import region_by_code
-from app.services.jobs import render_jobs
+from app.schemas.search import SearchQuery
 
 from . import facets as fc
 from .docs import BANDS, doc_key, since_key, value_token
@@ -34,53 +34,15 @@ from .engine_sqlite import SqliteEngine
 from .plan import Group, Plan, salary_token
 from .tokens import query_runs, query_tokens
 
-__all__ = ["SearchParams", "SearchResult", "query_terms", "search_jobs"]
+__all__ = ["SearchQuery", "SearchResult", "build_plan", "query_terms", "search_jobs"]
 
+JOBS = cast(Table, Job.__table__)
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
-Education = Literal["any", "secondary", "associate", "bachelor", "master", "doctorate"]
-JobType = Literal["full_time", "part_time", "internship", "other"]
-EmployerType = Literal["soe", "private", "foreign", "public_institution", "government", "other"]
-FacetName = Literal["region", "industry", "education", "job_type", "employer_type"]
-
-
-def _region(code: str) -> str:
-    region = region_by_code(code) if len(code) == 6 and code.isdigit() else None
-    if region is None:
-        raise ValueError(f"unknown GB/T 2260 region code {code[:20]!r}")
-    return region.code
-
-
-def _industry(letter: str) -> str:
-    if len(letter) != 1 or not "A" <= letter.upper() <= "T":
-        raise ValueError("must be a GB/T 4754 section letter A-T")
-    return letter.upper()
-
-
-class SearchParams(pydantic.BaseModel):
-    """A search as the API and the pages take it; invalid values are a 422 naming the field."""
-
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    q: str | None = Field(None, max_length=200)
-    region: list[Annotated[str, AfterValidator(_region)]] = Field([], max_length=50)
-    industry: list[Annotated[str, AfterValidator(_industry)]] = Field([], max_length=20)
-    education: list[Education] = Field([], max_length=6)
-    job_type: list[JobType] = Field([], max_length=4)
-    employer_type: list[EmployerType] = Field([], max_length=6)
-    salary_min: int | None = Field(None, ge=0, le=10_000_000)  # monthly CNY; overlaps the job's range
-    posted_since: datetime.date | None = None  # a day in China time
-    sort: Literal["relevance", "newest", "salary"] = "relevance"
-    limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=2000)
-    facets: list[FacetName] = Field([], max_length=5)
-    status: Literal["open", "closed", "any"] = "open"
-    employer_id: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,64}$")
-    fair: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,64}$")  # only the jobs on offer at this fair
 
 
 @dataclass
 class SearchResult:
-    items: list[dict[str, Any]]  # Job documents, in order
+    items: list[JobDocument]  # in order
     next_cursor: str | None
     total: int | None  # at most facets.COUNT_CAP; total_capped says there are more
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -103,9 +65,9 @@ def fair_docids(session: Session, fair_id: str) -> tuple[int, ...]:
         .where(FairJob.fair_id == fair_id)).scalars()))
 
 
-def build_plan(p: SearchParams, docids: tuple[int, ...] | None = None) -> Plan | None:
-    """The index terms for a search; ``None`` when the query can match nothing. ``docids``:
-    only these docs (``fair_docids``)."""
+def build_plan(p: SearchQuery, docids: tuple[int, ...] | None = None) -> Plan | None:
+    """The index terms for a search (one clause per filter); ``None`` when the query can match
+    nothing. ``docids``: only these docs (``fair_docids``)."""
     terms = query_tokens(p.q) if p.q else []
     if terms is None or docids == ():
         return None
@@ -125,26 +87,28 @@ def build_plan(p: SearchParams, docids: tuple[int, ...] | None = None) -> Plan |
     return Plan(tuple(terms), tuple(groups), p.status, p.salary_min, since, docids=docids)
 
 
-def search_jobs(session: Session, params: SearchParams, *, secret: str) -> SearchResult:
-    """One page of jobs for ``params``, with its cursor, (capped) total and facets."""
-    plan = build_plan(params, fair_docids(session, params.fair) if params.fair else None)
-    order = "newest" if params.sort == "relevance" and not (plan and plan.terms) else params.sort
-    position = _position(params.cursor, order, secret)
+def search_jobs(session: Session, query: SearchQuery, *, limit: int, cursor: str | None = None,
+                facets: Sequence[str] = (), secret: str) -> SearchResult:
+    """One page of ``limit`` jobs for ``query`` after ``cursor``, with the next cursor, the
+    (capped) total and the counts of ``facets``."""
+    plan = build_plan(query, fair_docids(session, query.fair) if query.fair else None)
+    order = "newest" if query.sort == "relevance" and not (plan and plan.terms) else query.sort
+    position = _position(cursor, order, secret)
     if plan is None:
-        return SearchResult([], None, 0, {f: {} for f in params.facets}, False)
+        return SearchResult([], None, 0, {f: {} for f in facets}, False)
     engine = SqliteEngine(session) if is_sqlite(session) else PostgresEngine(session)
-    n = params.limit + 1
+    n = limit + 1
     if order == "relevance":
         hits = _relevance(engine, plan, position, n)
     elif order == "salary":
         hits = _by_salary(engine, plan, position, n)
     else:
         hits = [[d] for d in engine.page(plan, "all", position[0] if position else None, n)]
-    page = hits[:params.limit]  # each hit ends with its docid; a cursor holds its key instead
+    page = hits[:limit]  # each hit ends with its docid; a cursor holds its key instead
     items = _render(session, [h[-1] for h in page])
     nxt = encode_cursor({"o": order, "k": page[-1][:-1] + [doc_key(page[-1][-1])]}, secret) \
-        if len(hits) > params.limit else None
-    total, counts = _stats(engine, plan, params, fc.version(session))
+        if len(hits) > limit else None
+    total, counts = _stats(engine, plan, query.region, facets, fc.version(session))
     return SearchResult(items, nxt, min(total, fc.COUNT_CAP), counts, total > fc.COUNT_CAP)
 
 
@@ -209,24 +173,24 @@ def _skip_empty(engine: Any, plan: Plan, bands: list[int], i: int) -> int:
     return i
 
 
-def _render(session: Session, docids: list[int]) -> list[dict[str, Any]]:
+def _render(session: Session, docids: list[int]) -> list[JobDocument]:
     if not docids:
         return []
-    rows = session.execute(select(Job, SearchDoc.docid).join(SearchDoc, SearchDoc.job_id == Job.id)
-                           .where(SearchDoc.docid.in_(docids))).all()
-    by_docid = {r[1]: r[0] for r in rows}
+    rows = session.execute(select(JOBS, SearchDoc.docid).join(SearchDoc, SearchDoc.job_id == JOBS.c.id)
+                           .where(SearchDoc.docid.in_(docids))).mappings().all()
+    by_docid = {r["docid"]: r for r in rows}
     return render_jobs(session, [by_docid[d] for d in docids if d in by_docid])
 
 
-def _stats(engine: Any, plan: Plan, params: SearchParams, version: tuple[Any, ...]
+def _stats(engine: Any, plan: Plan, regions: list[str], facets: Sequence[str], version: tuple[Any, ...]
            ) -> tuple[int, dict[str, dict[str, int]]]:
     """The total (up to ``COUNT_CAP + 1``) and the facets. Each field's counts ignore that
     field's own selection, so the other choices still show; one pass over the plan's own
     matches gives the total and the facets of every field that has no selection."""
     url, current = version[0], version[1:]
-    region = tuple(params.region)
+    region = tuple(regions)
     by_plan: dict[Plan, list[str]] = {}
-    for name in dict.fromkeys(params.facets):
+    for name in dict.fromkeys(facets):
         by_plan.setdefault(plan.without(name), []).append(name)
     own = by_plan.pop(plan, [])
 
@@ -247,4 +211,4 @@ def _stats(engine: Any, plan: Plan, params: SearchParams, version: tuple[Any, ..
             return fc.count_facets(engine.facet_rows(sub, fc.FACET_CAP), names, list(region))
 
         out.update(fc.CACHE.get((url, "facets", sub, tuple(names), region, fc.FACET_CAP), current, facets_of))
-    return total, {name: out.get(name, {}) for name in params.facets}
+    return total, {name: out.get(name, {}) for name in facets}

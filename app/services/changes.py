@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.cursor import decode_cursor, encode_cursor
-from app.db import Database, is_sqlite
+from app.db import Database
 from app.errors import Gone, ValidationFailed, field_error
-from app.ingest.changelog import scope_of
+from app.jobs.render import render_jobs
+from app.jobs.scope import scope_of
 from app.models import Change, Counter, Job, JobDocument, utcnow
 from app.normalize import region_by_code
-from app.services.jobs import render_jobs
 
 CHANGES = cast(Table, Change.__table__)
 COUNTERS = cast(Table, Counter.__table__)
@@ -175,7 +175,7 @@ def _documents(session: Session, rows: list[Row[Any]], flt: ChangeFilter | None)
     if missing:
         jobs = load_jobs(session, sorted(missing))
         live = [j for j in jobs.values() if j.status == "open" and (flt is None or flt.matches_job(j))]
-        out.update({d["id"]: d for d in render_jobs(session, live)})  # type: ignore[arg-type]
+        out.update({d["id"]: d for d in render_jobs(session, [j._mapping for j in live])})
     return out
 
 
@@ -195,7 +195,7 @@ def snapshot_page(session: Session, after_id: str, limit: int,
         if flt is None or flt.matches_job(r):
             picked.append(r)
     more = bool(rows) and (len(rows) == scan or last < rows[-1].id)
-    return render_jobs(session, picked), last, more  # type: ignore[arg-type]
+    return render_jobs(session, [r._mapping for r in picked]), last, more
 
 
 def prune_changes(db: Database, retention: timedelta, now: datetime, chunk: int = 5000) -> int:
@@ -204,10 +204,8 @@ def prune_changes(db: Database, retention: timedelta, now: datetime, chunk: int 
     cutoff, removed = now - retention, 0
     while True:
         with db.write() as session:
-            stmt = select(COUNTERS.c.value).where(COUNTERS.c.name == "changes_pruned")
-            if not is_sqlite(session):
-                stmt = stmt.with_for_update()
-            low = int(session.execute(stmt).scalar_one())
+            low = int(session.execute(select(COUNTERS.c.value).where(COUNTERS.c.name == "changes_pruned")
+                                      .with_for_update()).scalar_one())
             rows = session.execute(select(CHANGES.c.seq, CHANGES.c.created_at).where(CHANGES.c.seq > low)
                                    .order_by(CHANGES.c.seq).limit(chunk)).all()
             end, reached = low, False

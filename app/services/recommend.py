@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.models import Case
 from app.normalize import EDUCATION_LEVELS, ancestors, region_by_code
-from app.search.service import SearchParams, search_jobs
+from app.schemas.search import SearchQuery
+from app.search.service import search_jobs
 
 _SPLIT = re.compile(r"[与及和、/,，\s]+")
 
@@ -66,8 +67,8 @@ def reasons(case: Case, job: dict[str, Any], matched_q: str | None) -> list[str]
 def recommend(session: Session, case: Case, exclude: set[str], limit: int, *, secret: str) -> dict[str, Any]:
     """Up to ``limit`` open jobs for ``case``, best tier first, none of ``exclude``."""
     base: dict[str, Any] = {"region": case.region_codes, "education": _education_levels(case.education),
-                            "job_type": case.job_types, "limit": min(100, limit + len(exclude)),
-                            "status": "open", "sort": "relevance"}
+                            "job_type": case.job_types, "status": "open", "sort": "relevance"}
+    page = min(100, limit + len(exclude))
     tiers: list[tuple[str | None, int | None, list[str]]] = [(q, case.expected_salary, []) for q in _queries(case.major)]
     tiers.append((None, case.expected_salary, ["major"] if case.major else []))
     if case.expected_salary:
@@ -77,8 +78,8 @@ def recommend(session: Session, case: Case, exclude: set[str], limit: int, *, se
     for q, salary_min, dropped in tiers:
         if len(picked) >= limit:
             break
-        params = SearchParams.model_validate({**base, "q": q, "salary_min": salary_min})
-        for job in search_jobs(session, params, secret=secret).items:
+        query = SearchQuery.model_validate({**base, "q": q, "salary_min": salary_min})
+        for job in search_jobs(session, query, limit=page, secret=secret).items:
             if job["id"] in exclude or job["id"] in picked or len(picked) >= limit:
                 continue
             picked[job["id"]] = {"job": job, "q": q}

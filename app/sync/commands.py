@@ -11,8 +11,8 @@ from typing import IO
 from app.config import Settings
 from app.db import Database
 from app.errors import NotFound
+from app.outbound.fetch import make_client
 
-from .fetch import make_client
 from .runner import run_source
 from .sources import run_document
 from .store import RunExists, SourceBusy, Tally

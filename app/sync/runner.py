@@ -25,16 +25,16 @@ import httpx
 
 from app.config import Settings
 from app.db import Database
-from app.ingest.normalise import NormalPosting
 from app.ingest.pipeline import prepare
+from app.ingest.prepare import NormalPosting
 from app.models import SyncRun, new_id, utcnow
+from app.outbound.errors import FetchError
+from app.outbound.fetch import FetchResult, RetryPolicy, fetch
+from app.outbound.guard import AddressPredicate, Resolver
 from app.schemas.common import storable_or_none
 
 from . import metrics
 from .adapters import FeedFormatError, ItemError, PageLink, get_adapter
-from .errors import FetchError
-from .fetch import FetchResult, RetryPolicy, fetch
-from .netguard import AddressPredicate, Resolver
 from .store import (
     Ending,
     LeaseLost,

@@ -33,8 +33,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from app.config import Settings
 from app.db import Database
 from app.models import utcnow
+from app.outbound.fetch import make_client
 
-from .fetch import make_client
 from .runner import FetchHooks, run_source, worker_name
 from .store import RunExists, claim, due_sources
 

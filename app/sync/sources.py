@@ -86,7 +86,7 @@ def visible_source(session: Session, source_id: str, partner_id: str | None, *, 
     stmt = select(Source).where(Source.id == source_id)
     if partner_id is not None:
         stmt = stmt.where(Source.partner_id == partner_id)
-    if lock and session.get_bind().dialect.name != "sqlite":
+    if lock:
         stmt = stmt.with_for_update()
     src = session.execute(stmt).scalar_one_or_none()
     if src is None:

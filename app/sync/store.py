@@ -20,10 +20,10 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import Database, dialect_insert, is_sqlite
+from app.db import Database, dialect_insert
 from app.errors import NotFound
-from app.ingest.normalise import NormalPosting
 from app.ingest.pipeline import Outcome, PartnerRef, store_batch, withdraw
+from app.ingest.prepare import NormalPosting
 from app.models import Partner, Posting, Source, SourceItem, SyncRun
 
 from .breaker import CircuitBreaker
@@ -142,10 +142,9 @@ def claim(db: Database, source_id: str, owner: str, *, now: datetime, lease_s: f
     While leased, ``next_run_at`` is moved to the lease's end, so a worker that dies
     mid-run is retried once the lease expires, under a new slot."""
     with db.write() as s:
-        stmt = select(Source.next_run_at, Source.lease_until, Source.enabled).where(Source.id == source_id)
-        if not is_sqlite(s):
-            stmt = stmt.with_for_update(skip_locked=True)  # SQLite: BEGIN IMMEDIATE serialises
-        row = s.execute(stmt).first()
+        # SQLite has no row locks (SQLAlchemy leaves the clause out): BEGIN IMMEDIATE serialises.
+        row = s.execute(select(Source.next_run_at, Source.lease_until, Source.enabled)
+                        .where(Source.id == source_id).with_for_update(skip_locked=True)).first()
         if row is None:
             if s.scalar(select(Source.id).where(Source.id == source_id)) is None:
                 raise NotFound(f"no source {source_id!r}")

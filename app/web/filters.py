@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.normalize import Region, children, region_by_code
 
-from .labels import CHOICES, FILTER_TITLES, POSTED_WITHIN, SALARY_FLOORS
+from .labels import CHOICES, FILTER_TITLES, POSTED_WITHIN, SALARY_FLOORS, STATUS
 from .query import PageQuery, posted_within_choices
 from .view import money
 
@@ -43,7 +43,7 @@ def choice_groups(query: PageQuery, facets: dict[str, dict[str, int]]) -> list[G
     groups = []
     for name in ("education", "job_type", "employer_type", "industry"):
         counts = facets.get(name)
-        chosen = getattr(query, name)
+        chosen = getattr(query.search, name)
         options = [Option(v, text, (counts or {}).get(v, 0) if counts is not None else None, v in chosen)
                    for v, text in CHOICES[name].items()]
         if name == "industry":  # twenty sections: list only those with jobs (and the chosen ones)
@@ -64,7 +64,7 @@ class RegionPicker:
 def region_picker(query: PageQuery, facets: dict[str, dict[str, int]]) -> RegionPicker:
     """Province select, and the chosen province's cities; other chosen regions stay as chips."""
     counts = facets.get("region")
-    chosen = [r for r in (region_by_code(c) for c in query.region) if r]
+    chosen = [r for r in (region_by_code(c) for c in query.search.region) if r]
     first = chosen[0] if chosen else None
     province = region_by_code(first.province_code) if first else None
 
@@ -94,16 +94,23 @@ def salary_choices(current: int | None) -> list[tuple[int, str]]:
 
 def chips(query: PageQuery) -> list[Chip]:
     """One removable chip per active filter value."""
-    out = [Chip(region_name(c), query.without("region", c)) for c in query.region]
+    search = query.search
+    out = [Chip(region_name(c), query.without("region", c)) for c in search.region]
     for name in ("education", "job_type", "employer_type", "industry"):
-        out += [Chip(CHOICES[name][v], query.without(name, v)) for v in getattr(query, name)]
-    if query.salary_min is not None:
-        out.append(Chip(f"月薪 {money(query.salary_min)} 元以上", query.without("salary_min")))
+        out += [Chip(CHOICES[name][v], query.without(name, v)) for v in getattr(search, name)]
+    if search.salary_min is not None:
+        out.append(Chip(f"月薪 {money(search.salary_min)} 元以上", query.without("salary_min")))
     if query.posted_within:
         text = POSTED_WITHIN.get(query.posted_within, f"{query.posted_within} 天内")
         out.append(Chip(f"{text}发布", query.without("posted_within")))
-    if query.posted_since:
-        out.append(Chip(f"{query.posted_since.isoformat()} 以后发布", query.without("posted_since")))
+    if search.posted_since:
+        out.append(Chip(f"{search.posted_since.isoformat()} 以后发布", query.without("posted_since")))
+    if search.status != "open":
+        out.append(Chip(STATUS[search.status], query.without("status")))
+    if search.employer_id:
+        out.append(Chip("指定单位的职位", query.without("employer_id")))
+    if search.fair:
+        out.append(Chip("指定招聘会的职位", query.without("fair")))
     return out
 
 

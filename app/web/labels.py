@@ -1,33 +1,20 @@
-"""Chinese labels for the contract's enumerations, in the order the filters list them."""
+"""The pages' labels: the contract's enumerations (``app.export.labels``) and the page's own."""
 
 from __future__ import annotations
 
-EDUCATION = {
-    "any": "学历不限", "secondary": "中专/高中", "associate": "大专", "bachelor": "本科",
-    "master": "硕士", "doctorate": "博士",
-}
-JOB_TYPE = {"full_time": "全职", "part_time": "兼职", "internship": "实习", "other": "其他"}
-EMPLOYER_TYPE = {
-    "soe": "国有企业", "private": "民营企业", "foreign": "外资企业",
-    "public_institution": "事业单位", "government": "机关", "other": "其他",
-}
-# GB/T 4754-2017 sections.
-INDUSTRY = {
-    "A": "农、林、牧、渔业", "B": "采矿业", "C": "制造业",
-    "D": "电力、热力、燃气及水生产和供应业", "E": "建筑业", "F": "批发和零售业",
-    "G": "交通运输、仓储和邮政业", "H": "住宿和餐饮业", "I": "信息传输、软件和信息技术服务业",
-    "J": "金融业", "K": "房地产业", "L": "租赁和商务服务业", "M": "科学研究和技术服务业",
-    "N": "水利、环境和公共设施管理业", "O": "居民服务、修理和其他服务业", "P": "教育",
-    "Q": "卫生和社会工作", "R": "文化、体育和娱乐业", "S": "公共管理、社会保障和社会组织",
-    "T": "国际组织",
-}
-PERIOD = {"month": "月", "year": "年", "day": "天", "hour": "小时"}
+from app.export.labels import EDUCATION, EMPLOYER_TYPE, INDUSTRY, JOB_TYPE, PERIOD
+
+__all__ = ["CHOICES", "EDUCATION", "EMPLOYER_TYPE", "FILTER_TITLES", "INDUSTRY", "JOB_TYPE", "PARTNER_KIND", "PERIOD",
+           "POSTED_WITHIN", "SALARY_FLOORS", "SORT", "SOURCE_STATUS", "STATUS"]
+
 PARTNER_KIND = {
     "university": "高校就业中心", "provincial_platform": "省级就业平台", "recruiter": "招聘机构",
     "industry_committee": "行业协会", "employer": "用人单位", "national": "国家平台",
 }
 SOURCE_STATUS = {"active": "有效", "withdrawn": "已撤回", "expired": "已过期"}
 SORT = {"relevance": "最相关", "newest": "最新发布", "salary": "薪资最高"}
+# The search's ``status`` other than the default (open jobs only).
+STATUS = {"closed": "已结束的职位", "any": "含已结束的职位"}
 # Monthly salary floors offered by the salary filter (CNY).
 SALARY_FLOORS = (3000, 5000, 8000, 10000, 15000, 20000)
 # "Posted within" choices, in days.

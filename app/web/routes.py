@@ -12,9 +12,10 @@ from starlette.responses import Response
 from app.api.deps import DbDep, SettingsDep
 from app.db import Database
 from app.errors import HubError
+from app.jobs.render import get_job
 from app.schemas.common import SafeStr
-from app.search.service import SearchParams, SearchResult, query_terms, search_jobs
-from app.services.jobs import get_job
+from app.schemas.search import SearchQuery
+from app.search.service import SearchResult, query_terms, search_jobs
 
 from . import filters
 from .assets import LONG, SHORT, assets
@@ -43,20 +44,22 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _search(db: Database, secret: str, **params: Any) -> SearchResult:
+def _search(db: Database, secret: str, query: SearchQuery, cursor: str | None,
+            facets: tuple[str, ...] = ()) -> SearchResult:
     with db.read() as session:
-        return search_jobs(session, SearchParams(**params), secret=secret)
+        return search_jobs(session, query, limit=PAGE_SIZE, cursor=cursor, facets=facets, secret=secret)
 
 
 def _empty_suggestions(query: PageQuery, chips: list[filters.Chip]) -> list[tuple[str, str]]:
     """Ways to loosen a search that found nothing, most specific first."""
+    q = query.search.q
     out = [(f"去掉「{c.label}」", c.remove_url) for c in chips]
-    if query.q and query.has_filters():
-        out.append((f"只搜索「{query.q}」，不加筛选", PageQuery(q=query.q, sort=query.sort).url()))
-    if query.q:
+    if q and query.has_filters():
+        out.append((f"只搜索「{q}」，不加筛选", PageQuery(SearchQuery(q=q, sort=query.search.sort)).url()))
+    if q:
         out.append(("不用关键词，只按筛选条件查看", query.url(q=None)))
     if len(chips) > 1:
-        out.append(("清除所有筛选", PageQuery(q=query.q).url()))
+        out.append(("清除所有筛选", PageQuery(SearchQuery(q=q)).url()))
     return out
 
 
@@ -65,20 +68,16 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
     start = time.perf_counter()
     try:
         query = parse_query(request.query_params)
-        result = _search(db, settings.secret_key, q=query.q, region=list(query.region),
-                         industry=list(query.industry), education=list(query.education),
-                         job_type=list(query.job_type), employer_type=list(query.employer_type),
-                         salary_min=query.salary_min, posted_since=query.since(), sort=query.sort,
-                         limit=PAGE_SIZE, cursor=query.cursor, facets=list(filters.FACETS))
+        result = _search(db, settings.secret_key, query.searched(), query.cursor, filters.FACETS)
     except (PageInvalid, pydantic.ValidationError, HubError) as exc:
         if isinstance(exc, HubError) and exc.status != 422:
             raise
         return _invalid(exc)
     chips = filters.chips(query)
     context: dict[str, Any] = {
-        "query": query, "result": result, "terms": query_terms(query.q) if query.q else [],
+        "query": query, "result": result, "terms": query_terms(query.search.q) if query.search.q else [],
         "groups": filters.choice_groups(query, result.facets), "picker": filters.region_picker(query, result.facets),
-        "chips": chips, "salary_choices": filters.salary_choices(query.salary_min),
+        "chips": chips, "salary_choices": filters.salary_choices(query.search.salary_min),
         "within_choices": filters.posted_within_choices(query.posted_within), "sorts": SORT,
         "next_url": query.next_url(result.next_cursor) if result.next_cursor else None,
         "prev_url": query.prev_url(), "suggestions": _empty_suggestions(query, chips),
@@ -108,8 +107,8 @@ def employer_page(employer_id: SafeStr, request: Request, db: DbDep, settings: S
     path = f"/employers/{employer.id}"
     try:
         query = parse_query(request.query_params, paging_only=True)
-        result = _search(db, settings.secret_key, employer_id=employer.id, status="open", sort="newest",
-                         limit=PAGE_SIZE, cursor=query.cursor)
+        result = _search(db, settings.secret_key, SearchQuery(employer_id=employer.id, sort="newest"),
+                         query.cursor)
     except (PageInvalid, pydantic.ValidationError, HubError) as exc:
         if isinstance(exc, HubError) and exc.status != 422:
             raise

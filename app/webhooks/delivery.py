@@ -23,13 +23,13 @@ import httpx
 from sqlalchemy import delete, or_, select
 
 from app.config import Settings
-from app.db import Database, is_sqlite
+from app.db import Database
 from app.errors import Gone
 from app.jsonutil import dumps, loads
 from app.models import Webhook, WebhookDelivery, new_id, utcnow
+from app.outbound.fetch import FetchError
+from app.outbound.guard import AddressPolicy, check_url_async, reset_policy, use_policy
 from app.services.changes import ChangeFilter, head, read_changes
-from app.sync.fetch import FetchError
-from app.sync.netguard import AddressPolicy, check_url_async, reset_policy, use_policy
 
 from .signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature_header, standard_headers
 from .store import delivery_document, own_delivery, own_webhook
@@ -82,10 +82,7 @@ def claim_due(db: Database, now: datetime, batch_size: int = BATCH) -> tuple[boo
         if session.execute(_due(now, head(session))).first() is None:
             return False, None
     with db.write() as session:
-        stmt = _due(now, head(session))
-        if not is_sqlite(session):
-            stmt = stmt.with_for_update(skip_locked=True)
-        hook = session.execute(stmt).scalar_one_or_none()
+        hook = session.execute(_due(now, head(session)).with_for_update(skip_locked=True)).scalar_one_or_none()
         if hook is None:
             return False, None
         if hook.pending_delivery_id:
@@ -158,10 +155,8 @@ async def post(client: httpx.AsyncClient, claim: Claim, *, allow_private: bool, 
 def record(db: Database, claim: Claim, attempt: Attempt, now: datetime) -> None:
     """Store an attempt's outcome: advance the cursor on success, else schedule the retry."""
     with db.write() as session:
-        stmt = select(Webhook).where(Webhook.id == claim.webhook_id)
-        if not is_sqlite(session):
-            stmt = stmt.with_for_update()
-        hook = session.execute(stmt).scalar_one_or_none()
+        hook = session.execute(select(Webhook).where(Webhook.id == claim.webhook_id)
+                               .with_for_update()).scalar_one_or_none()
         delivery = session.get(WebhookDelivery, claim.delivery_id)
         if hook is None or delivery is None or hook.lease_until != claim.lease_until:
             return  # deleted meanwhile, or our lease ran out and another worker owns the batch

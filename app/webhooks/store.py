@@ -61,7 +61,7 @@ def create_webhook(session: Session, partner_id: str, url: str, flt: ChangeFilte
 def own_webhook(session: Session, partner_id: str, webhook_id: str, *, lock: bool = False) -> Webhook:
     """The partner's webhook, or 404 (also for another partner's)."""
     stmt = select(Webhook).where(Webhook.id == webhook_id, Webhook.partner_id == partner_id)
-    if lock and session.get_bind().dialect.name != "sqlite":
+    if lock:
         stmt = stmt.with_for_update()
     hook = session.execute(stmt).scalar_one_or_none()
     if hook is None:

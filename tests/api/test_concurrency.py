@@ -76,7 +76,8 @@ def test_finding_a_batchs_stored_postings_probes_the_index_without_statistics(cl
                                                                             db: Any) -> None:
     """With no statistics yet (a bulk load's first minute), ``partner_id = :p AND external_id =
     ANY(:ids)`` read every one of the partner's postings per batch; the lookup probes the index."""
-    from app.ingest.store import _PG_LOCK_EXISTING, lock_existing
+    from app.ingest.pg import _PG_LOCK_EXISTING
+    from app.ingest.store import lock_existing
 
     partner_id, key = partner
     assert client.post("/api/v1/postings/batch", json={"postings": [make_posting("SEED")]},

@@ -1,7 +1,7 @@
 """The change feed's guarantee under concurrent writers: every committed change, in commit order.
 
 Writers go through the real road in (``prepare`` + ``store_batch`` inside ``db.write()``)
-with random delays both before the change log is appended (a job hook) and after it
+with random delays both before the change log is appended (after the index step) and after it
 (inside the transaction, before commit), while a reader follows ``/api/v1/changes`` over
 HTTP. Seq values are dense (each committed transaction takes the next block), so a
 reader that ever missed a late-committing writer would see a gap.
@@ -87,7 +87,7 @@ def write(db: Database, ref: PartnerRef, postings: list[dict[str, Any]], after_l
 @contextmanager
 def random_delays(monkeypatch: pytest.MonkeyPatch, rng: random.Random) -> Iterator[Callable[[], None]]:
     """Random sleeps inside the writers' transactions: up to 5 ms before the log is appended
-    (a job hook), up to 25 ms after it (the helper ``write`` calls what this yields)."""
+    (after the index step), up to 25 ms after it (the helper ``write`` calls what this yields)."""
     lock = threading.Lock()
 
     def pause(most: float) -> None:
@@ -95,7 +95,13 @@ def random_delays(monkeypatch: pytest.MonkeyPatch, rng: random.Random) -> Iterat
             seconds = rng.random() * most
         time.sleep(seconds)
 
-    monkeypatch.setattr(pipeline, "JOB_HOOKS", [*pipeline.JOB_HOOKS, lambda _s, _ids, _w: pause(0.005)])
+    index_jobs = pipeline.index_jobs
+
+    def index_then_pause(*args: Any) -> None:
+        index_jobs(*args)
+        pause(0.005)
+
+    monkeypatch.setattr(pipeline, "index_jobs", index_then_pause)
     yield lambda: pause(0.025)
 
 

@@ -20,7 +20,7 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from app.models import Webhook, utcnow
-from app.sync.fetch import make_client
+from app.outbound.fetch import make_client
 from app.webhooks import InvalidSignature, deliver_due, run_webhooks_once, verify
 from app.webhooks.delivery import RETRY_WINDOW
 from app.webhooks.signing import signature_header

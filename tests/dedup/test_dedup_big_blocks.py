@@ -57,7 +57,7 @@ def test_block_lookup_probes_the_index_even_when_popular_blocks_skew_the_statist
     the lookup now probes the index once per key, whatever ANALYZE found."""
     from sqlalchemy import text
 
-    from app.dedup.queries import _PG_BLOCK_LOOKUP
+    from app.dedup.pg import _PG_BLOCK_LOOKUP
 
     with db.write() as session:
         session.execute(text(

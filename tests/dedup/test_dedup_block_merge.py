@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from app.dedup import queries
+from app.dedup import sqlite as staged
 from app.housekeeping import merge_blocks
 from app.models import JobBlock, JobBlockNew, JobSignature
 from tests.conftest import IS_PG, auth, make_posting, push
@@ -45,7 +45,7 @@ def test_new_blocks_wait_then_merge_and_twins_meet_on_both_sides(client: TestCli
     assert push(client, agency, make_posting("A1"))[0]["job_id"] == first[0]["job_id"]
     assert merge_blocks(db) == 0  # fewer than MERGE_AT wait: left for later
     with db.write() as s:
-        moved = queries.merge_new_blocks(s)
+        moved = staged.merge_new_blocks(s)
     assert moved == waiting and _counts(db) == (waiting, 0)
     # ... and after they moved.
     assert push(client, agency, make_posting("A2", title="会计", locations=[{"region_code": "440100"}]))[0][
@@ -58,7 +58,7 @@ def test_a_job_refiled_or_closed_leaves_both_tables(client: TestClient, make_par
     _, uni = make_partner("university")
     job = push(client, uni, make_posting("U1"))[0]["job_id"]
     with db.write() as s:
-        queries.merge_new_blocks(s)
+        staged.merge_new_blocks(s)
     before = _filed(db, job)
     # Another city: the job is filed elsewhere (old rows merged, new rows waiting).
     assert push(client, uni, make_posting("U1", locations=[{"region_code": "440100"}]))[0]["job_id"] == job
@@ -70,7 +70,7 @@ def test_a_job_refiled_or_closed_leaves_both_tables(client: TestClient, make_par
 
 def test_a_writer_merges_itself_past_the_backstop(client: TestClient, make_partner: Any, db: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(queries, "MERGE_BACKSTOP", 3)
+    monkeypatch.setattr(staged, "MERGE_BACKSTOP", 3)
     _, uni = make_partner("university")
     results = push(client, uni, *[make_posting(f"U{i}", title=f"岗位{i}号") for i in range(4)])
     merged, waiting = _counts(db)
@@ -79,7 +79,7 @@ def test_a_writer_merges_itself_past_the_backstop(client: TestClient, make_partn
 
 def test_the_merger_moves_rows_once_enough_wait(client: TestClient, make_partner: Any, db: Any,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.housekeeping as housekeeping
+    import app.housekeeping.sqlite as housekeeping
 
     monkeypatch.setattr(housekeeping, "MERGE_AT", 2)
     _, uni = make_partner("university")

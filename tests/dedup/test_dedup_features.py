@@ -96,8 +96,8 @@ def test_signature_made_in_prepare_is_the_one_the_store_would_make() -> None:
     """``prepare`` makes each posting's signature before its employer is known; with the employer
     added it equals the signature made from the document, and so do the locks taken from it."""
     from app.dedup.signature import lock_keys, posting_signature
-    from app.ingest.normalise import NormalPosting
     from app.ingest.pipeline import prepare
+    from app.ingest.prepare import NormalPosting
     from tests.samples import AGENCY, PROVINCE, UNIVERSITY, real_postings
 
     items = [p for p in map(prepare, [*real_postings(), AGENCY, PROVINCE, UNIVERSITY]) if isinstance(p, NormalPosting)]

@@ -65,11 +65,8 @@ def test_cached_total_follows_new_jobs(push: Push, search: Search) -> None:
 def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
     """``prepare`` tokenises each posting outside the write transaction; a job indexed from it must
     get exactly the tokens tokenising its texts gives (SQLite deletes a row by naming them again)."""
-    from types import SimpleNamespace
-
-    from app.ingest.canonical import build_job, solo_fields
-    from app.ingest.normalise import NormalPosting
-    from app.ingest.pipeline import prepare
+    from app.ingest.prepare import NormalPosting, prepare
+    from app.jobs.build import build_job, solo_fields
     from app.models import utcnow
     from app.search.docs import job_doc
     from tests.samples import real_postings
@@ -96,7 +93,7 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
         assert item.solo is not None and item.posting_id is not None
         own = build_job([{**member, "id": item.posting_id}], {item.posting_id: item.solo})
         assert own["field_sources"] == dict.fromkeys(row["field_sources"], item.posting_id)
-        doc = job_doc(SimpleNamespace(**row, employer_name=item.data["employer"]["name"]))
+        doc = job_doc(row, item.data["employer"]["name"])
         assert doc.body_text in item.tokens.body and doc.head_text in item.tokens.head
         assert (doc.head_text, doc.body_text) in item.tokens.fts
         assert doc.fts_tokens(item.tokens) == doc.fts_tokens() == reference(doc)

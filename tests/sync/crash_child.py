@@ -11,8 +11,8 @@ import sys
 
 from app.config import Settings
 from app.db import Database
+from app.outbound.fetch import RetryPolicy, make_client
 from app.sync import runner
-from app.sync.fetch import RetryPolicy, make_client
 
 
 def main(url: str, source_id: str) -> None:

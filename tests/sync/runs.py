@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.config import Settings
 from app.db import Database
 from app.models import Posting, Source, SourceItem, SyncRun, utcnow
+from app.outbound.fetch import RetryPolicy, make_client
 from app.services.partners import create_partner
-from app.sync.fetch import RetryPolicy, make_client
 from app.sync.runner import FetchHooks, run_source
 from app.sync.sources import create_source
 

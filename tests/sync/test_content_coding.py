@@ -8,8 +8,8 @@ import zlib
 
 import pytest
 
-from app.sync.content_coding import OUT_CHUNK, ContentDecoder
-from app.sync.fetch import ProtocolError, TruncatedError
+from app.outbound.content_coding import OUT_CHUNK, ContentDecoder
+from app.outbound.fetch import ProtocolError, TruncatedError
 
 DATA = os.urandom(100_000) + b"x" * 900_000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from app.config import Settings
 from app.db import Database
 from app.demo import DEFAULT_DIR
-from app.sync.demo_feeds import START, register_demo_sources, start_feed_server
-from app.sync.feedgen import FORMATS
+from app.demo.feedgen import FORMATS
+from app.demo.feeds import START, register_demo_sources, start_feed_server
 from tests.sync.runs import source_row, sync, sync_settings
 
 

@@ -10,10 +10,10 @@ import pytest
 from app.sync.encoding import (
     Utf8XmlReader,
     charset_from_content_type,
+    decode_text,
     detect_encoding,
     iter_text_lines,
 )
-from app.sync.fetch import decode_text
 
 TEXT = "岗位名称,公司名称,工作地点\n软件工程师,深圳市某某科技有限公司,深圳-南山区\n" * 50
 

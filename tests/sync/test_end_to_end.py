@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from app.outbound.fetch import RetryPolicy, fetch, make_client
 from app.sync.adapters import FeedFormatError, ItemError, PageLink, ParsedPosting, get_adapter
-from app.sync.fetch import RetryPolicy, fetch, make_client
 from app.sync.mapping import FieldMapping
 
 EMPLOYER = FieldMapping(defaults={"employer_name": "某某科技有限公司"})

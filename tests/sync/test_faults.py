@@ -11,7 +11,7 @@ import pytest
 
 from app.config import Settings
 from app.db import Database
-from app.sync.fetch import RetryPolicy, is_public_address
+from app.outbound.fetch import RetryPolicy, is_public_address
 from app.sync.runner import FetchHooks
 from tests.sync.runs import (
     NO_RETRY,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from app.sync.fetch import (
+from app.outbound.fetch import (
     DeadlineError,
     FetchResult,
     FetchTimeoutError,
@@ -26,7 +26,7 @@ from app.sync.fetch import (
     is_public_address,
     make_client,
 )
-from app.sync.netguard import GuardedBackend
+from app.outbound.guard import GuardedBackend
 
 T = TypeVar("T")
 FAST = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=2.0, budget_s=3.0)
@@ -175,7 +175,7 @@ def test_redirect_to_another_scheme_is_refused(feed_server: Any) -> None:
 def _partner_resolver(host: str, port: int) -> list[str]:
     if host == "partner.test":
         return ["127.0.0.1"]
-    from app.sync.netguard import system_resolver
+    from app.outbound.guard import system_resolver
     return system_resolver(host, port)
 
 

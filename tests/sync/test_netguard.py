@@ -6,8 +6,8 @@ import ipaddress
 
 import pytest
 
-from app.sync.fetch import UnsafeURLError, check_url, is_public_address
-from app.sync.netguard import ResolveError
+from app.outbound.fetch import UnsafeURLError, check_url, is_public_address
+from app.outbound.guard import ResolveError
 
 REFUSED = [
     "http://127.0.0.1/", "http://localhost:8080/feed", "http://[::1]/",

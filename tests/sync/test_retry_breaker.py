@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from app.sync.fetch import CircuitBreaker, RetryPolicy
-from app.sync.retry import parse_retry_after
+from app.outbound.fetch import RetryPolicy
+from app.outbound.retry import parse_retry_after
+from app.sync.breaker import CircuitBreaker
 
 
 def test_backoff_grows_with_jitter_and_cap() -> None:

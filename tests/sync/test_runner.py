@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.db import Database
+from app.demo.feedgen import CONTENT_TYPES, FORMATS, atom_id, write_feed
 from app.models import Posting
-from app.sync.feedgen import CONTENT_TYPES, FORMATS, atom_id, write_feed
 from tests.conftest import make_posting
 from tests.sync.runs import feed, new_partner, new_source, source_row, statuses, sync, sync_settings
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from app.demo.feedgen import CONTENT_TYPES, write_feed
 from app.sync.adapters import FeedFormatError, ParsedPosting, get_adapter, jsonstream
 from app.sync.adapters.jsonstream import JsonStream
-from app.sync.feedgen import CONTENT_TYPES, write_feed
 from tests.conftest import make_posting
 
 SAME = [("feed.json", "json"), ("page2.json", "json"), ("wrong-type.json", "json"), ("invalid-utf8.json", "json"),

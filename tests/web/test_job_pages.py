@@ -60,6 +60,15 @@ def test_job_page_carries_schema_org_job_posting(client: TestClient, seeded: See
     assert data["url"] == f"http://testserver/jobs/{job_id}"
 
 
+def test_the_page_and_the_export_give_one_job_posting(client: TestClient, seeded: Seeded) -> None:
+    """One mapping (``app.export.jsonld``) makes both: the JSON-LD in a job's page is the export's."""
+    for job_id in seeded.ids.values():
+        page = client.get(f"/jobs/{job_id}")
+        if "application/ld+json" not in page.text:  # closed jobs carry none
+            continue
+        assert json_ld(page.text) == client.get(f"/api/v1/jobs/{job_id}/jsonld").json(), job_id
+
+
 def test_hostile_job_text_cannot_break_out_of_the_page_or_the_json_ld(client: TestClient, seeded: Seeded) -> None:
     html = client.get(f"/jobs/{seeded.ids['EVIL-1']}").text
     # The only script elements are the app's file and the JSON-LD data block.

@@ -1,4 +1,4 @@
-"""Safe fetching of partner feeds (database-free).
+"""Safe fetching over HTTP (database-free): partner feeds, and the client webhooks are sent with.
 
 ``fetch`` follows redirects by hand (re-checking every hop against the SSRF guard),
 sends conditional GET headers, enforces one overall deadline (``asyncio.timeout``
@@ -18,9 +18,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from .breaker import CircuitBreaker
 from .content_coding import SUPPORTED, ContentDecoder
-from .encoding import decode_text
 from .errors import (
     DeadlineError,
     FetchError,
@@ -34,7 +32,7 @@ from .errors import (
     TruncatedError,
     UnsafeURLError,
 )
-from .netguard import (
+from .guard import (
     AddressPolicy,
     AddressPredicate,
     Resolver,
@@ -49,7 +47,6 @@ from .retry import RetryPolicy, parse_retry_after
 
 __all__ = [
     "USER_AGENT",
-    "CircuitBreaker",
     "DeadlineError",
     "FetchError",
     "FetchResult",
@@ -64,7 +61,6 @@ __all__ = [
     "TruncatedError",
     "UnsafeURLError",
     "check_url",
-    "decode_text",
     "fetch",
     "is_public_address",
     "make_client",

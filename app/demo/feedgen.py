@@ -15,17 +15,15 @@ from email.utils import format_datetime
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
+from app.export.jsonld import EMPLOYMENT
+
 FORMATS = ("json", "jsonld", "rss", "atom", "xml", "csv")
 CONTENT_TYPES = {
     "json": "application/json; charset=utf-8", "jsonld": "application/ld+json; charset=utf-8",
     "rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8",
     "xml": "application/xml; charset=utf-8", "csv": "text/csv; charset=utf-8",
 }
-SUFFIXES = {"json": "json", "jsonld": "jsonld", "rss": "rss", "atom": "atom", "xml": "xml",
-            "csv": "csv"}
 JOB_NS = "https://hub24365.example/ns/job"
-_SCHEMA_TYPES = {"full_time": "FULL_TIME", "part_time": "PART_TIME", "internship": "INTERN",
-                 "other": "OTHER"}
 CSV_COLUMNS = ("external_id", "title", "employer.name", "employer.credit_code", "employer.type",
                "locations.region_code", "locations.city", "locations.address", "salary",
                "education", "job_type", "industry", "headcount", "posted_at", "valid_through",
@@ -84,7 +82,7 @@ def _jsonld(p: Mapping[str, Any]) -> dict[str, Any]:
                                    "taxID": emp.get("credit_code")},
             "jobLocation": [{"@type": "Place", "address": address}], "baseSalary": salary,
             "datePosted": p.get("posted_at"), "validThrough": p.get("valid_through"),
-            "employmentType": _SCHEMA_TYPES.get(p.get("job_type") or ""),
+            "employmentType": EMPLOYMENT.get(p.get("job_type") or ""),
             "educationRequirements": p.get("education"), "industry": p.get("industry"),
             "totalJobOpenings": p.get("headcount"), "url": p.get("url"),
             "description": p.get("description")}

@@ -1,4 +1,5 @@
-"""Demo data for ``make run``: a few partners and their postings, loaded through the road in."""
+"""The demo (``make run``, ``hub demo``): a few partners and their postings, loaded through the road
+in; ``feeds`` serves local partner feeds (written by ``feedgen``) for the sync worker to pull."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from app.migrate import upgrade
 from app.models import Partner
 from app.services.partners import create_partner, issue_key
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
 def load_demo(data_dir: str | None = None) -> dict[str, Any]:
@@ -52,8 +53,8 @@ def load_demo(data_dir: str | None = None) -> dict[str, Any]:
 
 
 def _campaign(db: Database, settings: Any, folder: Path, summary: dict[str, Any]) -> None:
-    """The campaign's demo (app.demo_campaign): the ministry, provinces, universities and their records."""
-    from app.demo_campaign import load_campaign_demo
+    """The campaign's demo (app.demo.campaign): the ministry, provinces, universities and their records."""
+    from app.demo.campaign import load_campaign_demo
 
     lines = (folder / "university.jsonl").read_text(encoding="utf-8").split("\n")
     postings = [json.loads(line) for line in lines if line.strip()]

@@ -1,8 +1,9 @@
-"""Admin decisions about dedup: explain, split a posting off, merge two jobs.
+"""Admin decisions about dedup that re-run the road: split a posting off, merge two jobs.
 
 Split and merge write ``posting_overrides`` (pins and forbids) that the assigner obeys
 on every later update, move postings, then end on the road's last steps (``finish``):
-jobs recomputed, index hooks, change log, where a merged-away job appears as ``delete``.
+jobs recomputed, indexed, change log, where a merged-away job appears as ``delete``.
+Why a posting is in its job (explain) is dedup's own: ``app.dedup.explain``.
 """
 
 from __future__ import annotations
@@ -13,62 +14,26 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert, is_sqlite
+from app.db import dialect_insert
+from app.dedup.explain import posting_row
+from app.dedup.queries import lock_blocks, write_matches
 from app.errors import Conflict, NotFound, ValidationFailed, field_error
-from app.ingest.canonical import build_job, load_members
-from app.ingest.pipeline import finish
-from app.models import Job, JobMerge, JobSignature, Posting, PostingMatch, PostingOverride, new_id
+from app.models import Job, JobMerge, JobSignature, Posting, PostingOverride, new_id
 
-from .features import STAY_THRESHOLD, THRESHOLD, compare, score, veto
-from .queries import lock_blocks, write_matches
-from .signature import from_job, from_posting
+from .pipeline import finish
 
 POSTINGS = cast(Table, Posting.__table__)
 OVERRIDES = cast(Table, PostingOverride.__table__)
 MERGES = cast(Table, JobMerge.__table__)
 SIGS = cast(Table, JobSignature.__table__)
-MATCHES = cast(Table, PostingMatch.__table__)
 JOBS = cast(Table, Job.__table__)
-
-
-def _posting(session: Session, posting_id: str) -> Any:
-    row = session.execute(select(POSTINGS.c.id, POSTINGS.c.job_id, POSTINGS.c.employer_id, POSTINGS.c.data)
-                          .where(POSTINGS.c.id == posting_id)).first()
-    if row is None:
-        raise NotFound(f"no posting {posting_id!r}")
-    return row
-
-
-def explain(session: Session, posting_id: str) -> dict[str, Any]:
-    """Why ``posting_id`` is in its job: the stored decision and a comparison made now."""
-    posting = _posting(session, posting_id)
-    match = session.execute(select(MATCHES).where(MATCHES.c.posting_id == posting_id)).first()
-    overrides = [{"kind": r.kind, "job_id": r.job_id, "created_at": r.created_at} for r in session.execute(
-        select(OVERRIDES).where(OVERRIDES.c.posting_id == posting_id).order_by(OVERRIDES.c.created_at))]
-    current = None
-    if posting.job_id:
-        rest = [m for m in load_members(session, [posting.job_id])[posting.job_id] if m["id"] != posting_id]
-        if rest:
-            row = build_job(rest)
-            canonical = next(m for m in rest if m["id"] == row["canonical_posting_id"])
-            f = compare(from_posting(posting.employer_id, posting.data), from_job(row, canonical["data"]))
-            current = {"job_id": posting.job_id, "representative_posting_id": row["canonical_posting_id"],
-                       "members": len(rest), "score": score(f), "veto": veto(f), "features": f}
-    return {
-        "posting_id": posting_id, "job_id": posting.job_id,
-        "decision": match.decision if match else None, "score": match.score if match else None,
-        "threshold": THRESHOLD, "stay_threshold": STAY_THRESHOLD,
-        "compared_job_id": match.compared_job_id if match else None,
-        "features": match.features if match else {}, "candidates": match.candidates if match else 0,
-        "decided_at": match.decided_at if match else None, "overrides": overrides, "current": current,
-    }
 
 
 def split(session: Session, posting_id: str, now: datetime) -> dict[str, Any]:
     """Give ``posting_id`` a job of its own and keep it there (pin); it is forbidden its old job,
     and the old job's other postings are forbidden its new one."""
-    posting = _posting(session, posting_id)
-    old = posting.job_id
+    posting = posting_row(session, posting_id)
+    old = posting["job_id"]
     _lock_jobs(session, [old] if old else [])
     members = session.execute(select(POSTINGS.c.id).where(POSTINGS.c.job_id == old)).scalars().all() if old else []
     if old and list(members) == [posting_id]:
@@ -127,8 +92,7 @@ def _lock_jobs(session: Session, job_ids: list[str]) -> None:
     hashes = [h for blocks in session.execute(select(SIGS.c.blocks).where(SIGS.c.job_id.in_(job_ids))).scalars()
               for h in blocks or []]
     lock_blocks(session, hashes)
-    if not is_sqlite(session):
-        session.execute(select(JOBS.c.id).where(JOBS.c.id.in_(sorted(job_ids))).order_by(JOBS.c.id).with_for_update())
+    session.execute(select(JOBS.c.id).where(JOBS.c.id.in_(sorted(job_ids))).order_by(JOBS.c.id).with_for_update())
 
 
 def _pin(session: Session, posting_ids: list[str], job_id: str, now: datetime) -> None:

@@ -1,20 +1,29 @@
-"""Turn a validated ``PostingIn`` into the hub's normalised posting document.
+"""Prepare a posting for the road, outside any transaction: parse, normalise, and make what
+the write transaction would otherwise make itself (search tokens, dedup signature, the fields of
+a job of its own). CPU only, so it runs side by side in several API processes.
 
-The document is plain JSON (it is stored in ``postings.data`` and hashed to tell
-"unchanged" from "updated"); every later step reads it, never the raw input.
+The normalised document is plain JSON (it is stored in ``postings.data`` and hashed to tell
+"unchanged" from "updated"); every later step reads it, never the raw input. The field
+normalisers themselves (salary text, places, education, credit codes) are ``app.normalize``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
+from pydantic import ValidationError
 
 from app.dedup.names import employer_name_key
-from app.errors import field_error
+from app.dedup.signature import Signature, posting_signature, prime
+from app.errors import field_error, pydantic_errors
+from app.jobs.build import Fields, solo_fields
+from app.jobs.rows import LocationDoc, PostingDoc, SalaryDoc
+from app.models import new_id
 from app.normalize import (
     ancestors,
     clean_text,
@@ -27,15 +36,14 @@ from app.normalize import (
     region_by_code,
     resolve_location,
 )
+from app.normalize.regions import Region
+from app.schemas.common import storable_or_none
 from app.schemas.posting import LocationIn, PostingIn, SalaryIn
+from app.search.docs import KnownTokens, posting_tokens
 
-if TYPE_CHECKING:
-    from app.dedup.signature import Signature
-    from app.ingest.canonical import Fields
-    from app.search.docs import KnownTokens
+from . import metrics
 
 CHINA_TZ = timezone(timedelta(hours=8))
-MONTHLY_FACTOR = {"month": 1.0, "year": 1 / 12, "day": 21.75, "hour": 21.75 * 8}
 
 
 class NormaliseError(Exception):
@@ -45,9 +53,23 @@ class NormaliseError(Exception):
 
 
 @dataclass(slots=True)
+class Outcome:
+    """What became of one posting on the road."""
+
+    external_id: str | None
+    status: str  # created | updated | unchanged | rejected
+    job_id: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"external_id": self.external_id, "status": self.status, "job_id": self.job_id,
+                "errors": self.errors}
+
+
+@dataclass(slots=True)
 class NormalPosting:
     external_id: str
-    data: dict[str, Any]
+    data: PostingDoc
     raw: dict[str, Any]
     content_hash: str
     employer_key: str
@@ -58,9 +80,41 @@ class NormalPosting:
     tokens: KnownTokens | None = None
     signature: Signature | None = None
     # The id the posting is stored under if it is new, and the fields of a job of its own
-    # (app.ingest.canonical.solo_fields), most new postings' case: also made by ``prepare``.
+    # (app.jobs.build.solo_fields), most new postings' case: also made by ``prepare``.
     posting_id: str | None = None
     solo: Fields | None = None
+
+
+def parse(raw: Any) -> PostingIn:
+    return PostingIn.model_validate(raw)
+
+
+def prepare(raw: Any, region_hint: str | None = None, *, fts: bool = True) -> NormalPosting | Outcome:
+    """Parse and normalise one posting, or the rejection that names each bad field.
+
+    ``region_hint`` is the partner's region code, used to settle ambiguous place names; ``fts``:
+    also make SQLite's FTS column text (the store's database is SQLite; PostgreSQL never uses it)."""
+    # Echoed in the result (kept with an Idempotency-Key, and in a sync run's rejections): only text
+    # the databases can store; an unstorable id is rejected (its error names it) and echoed as null.
+    external_id = storable_or_none(raw.get("external_id") if isinstance(raw, dict) else None)
+    try:
+        item = normalise(parse(raw), raw, region_hint)
+    except ValidationError as exc:
+        errors = pydantic_errors(exc.errors(include_url=False))
+    except NormaliseError as exc:
+        errors = exc.errors
+    else:
+        # Made here, outside the write transaction (and in parallel across API processes), so
+        # the serialised store only looks them up.
+        item.tokens = posting_tokens(item.data, fts=fts)
+        item.signature = posting_signature(item.data)
+        prime(item.signature)
+        item.posting_id = new_id()
+        item.solo = solo_fields(item.posting_id, item.data)
+        return item
+    for err in errors:
+        metrics.REJECTED.labels(reason=err["type"]).inc()
+    return Outcome(external_id, "rejected", None, errors)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -82,7 +136,7 @@ def _opt(value: str | None, *, multiline: bool = False) -> str | None:
     return cleaned or None
 
 
-def _resolve(text: str, hint: str | None) -> Any:
+def _resolve(text: str, hint: str | None) -> Region | None:
     """Resolve place text; an ambiguous name (南山区, 朝阳区) is read inside the partner's region."""
     region = resolve_location(text)
     if region is None and hint and (near := region_by_code(hint)) is not None:
@@ -93,7 +147,7 @@ def _resolve(text: str, hint: str | None) -> Any:
     return region
 
 
-def _location(loc: LocationIn | str, index: int, hint: str | None = None) -> dict[str, Any]:
+def _location(loc: LocationIn | str, index: int, hint: str | None = None) -> LocationDoc:
     where = f"locations[{index}]"
     if isinstance(loc, str):
         loc = LocationIn(city=loc)
@@ -117,7 +171,7 @@ def _location(loc: LocationIn | str, index: int, hint: str | None = None) -> dic
     }
 
 
-def _salary(value: SalaryIn | str | None) -> dict[str, Any] | None:
+def _salary(value: SalaryIn | str | None) -> SalaryDoc | None:
     if value is None:
         return None
     if isinstance(value, SalaryIn):
@@ -136,19 +190,13 @@ def _salary(value: SalaryIn | str | None) -> dict[str, Any] | None:
             "negotiable": parsed.negotiable, "text": parsed.text}
 
 
-def _enum(field: str, value: str | None, parser: Any) -> str | None:
+def _enum(field: str, value: str | None, parser: Callable[[str], str | None]) -> str | None:
     if value is None or not value.strip():
         return None
     result = parser(clean_text(value))
     if result is None:
         raise NormaliseError([field_error(field, f"unknown {field} {value!r}")])
     return str(result)
-
-
-def monthly(amount: int | None, period: str | None) -> int | None:
-    if amount is None or period is None:
-        return None
-    return int(round(amount * MONTHLY_FACTOR[period]))
 
 
 def normalise(posting: PostingIn, raw: dict[str, Any], region_hint: str | None = None) -> NormalPosting:
@@ -162,16 +210,17 @@ def normalise(posting: PostingIn, raw: dict[str, Any], region_hint: str | None =
             locations.append(_location(loc, i, region_hint))
         except NormaliseError as exc:
             errors.extend(exc.errors)
-    values: dict[str, Any] = {}
-    for field, value, parser in (
+    values: dict[str, str | None] = {}
+    for name, value, parser in (
         ("job_type", posting.job_type, parse_job_type),
         ("education", posting.education, parse_education),
         ("employer.type", posting.employer.type, parse_employer_type),
     ):
         try:
-            values[field] = _enum(field, value, parser)
+            values[name] = _enum(name, value, parser)
         except NormaliseError as exc:
             errors.extend(exc.errors)
+    salary: SalaryDoc | None = None
     try:
         salary = _salary(posting.salary)
     except NormaliseError as exc:
@@ -183,7 +232,7 @@ def normalise(posting: PostingIn, raw: dict[str, Any], region_hint: str | None =
     code = normalize_credit_code(posting.employer.credit_code) if posting.employer.credit_code else None
     verified = bool(code) and is_valid_credit_code(code)
     posted_at, valid_through = _aware(posting.posted_at), _aware(posting.valid_through)
-    data: dict[str, Any] = {
+    data: PostingDoc = {
         "external_id": posting.external_id,
         "title": clean_text(posting.title),
         "employer": {"name": name, "credit_code": code or None, "credit_code_verified": verified,

@@ -24,11 +24,11 @@ from app.config import Settings
 from app.db import Database
 from app.models import Partner, Source, utcnow
 from app.services.partners import create_partner
+from app.sync.sources import create_source
 
 from .feedgen import CONTENT_TYPES, FORMATS, write_feed
-from .sources import create_source
 
-log = logging.getLogger("hub.sync.demo")
+log = logging.getLogger("hub.demo")
 PARTNER = {"name": "广东省高校联合招聘订阅源（示例）", "kind": "provincial_platform", "region_code": "440000"}
 START, GROWTH_PER_MINUTE, INTERVAL_S = 12, 4, 20
 
@@ -128,7 +128,7 @@ def register_demo_sources(db: Database, settings: Settings, base_url: str) -> li
 
 def start_background_worker(settings: Settings) -> threading.Thread:
     """``hub worker`` in a daemon thread of this process (the demo serves from the main one)."""
-    from .scheduler import serve
+    from app.sync.scheduler import serve
 
     def main() -> None:
         db = Database(settings.database_url, pool_size=settings.sync_concurrency + 4)

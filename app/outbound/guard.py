@@ -146,7 +146,7 @@ async def check_url_async(url: str, policy: AddressPolicy) -> None:
 
 _DEFAULT_POLICY = AddressPolicy()  # outside fetch(): public addresses only
 _POLICY: contextvars.ContextVar[AddressPolicy | None] = contextvars.ContextVar(
-    "hub_sync_address_policy", default=None)
+    "hub_outbound_address_policy", default=None)
 
 
 def use_policy(policy: AddressPolicy) -> contextvars.Token[AddressPolicy | None]:

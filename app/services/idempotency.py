@@ -1,7 +1,8 @@
 """``Idempotency-Key``: the same key and body replay the first answer; another body is a 422.
 
 The key row is written in the same transaction as the work, so a crash leaves
-neither; a concurrent duplicate waits on the row and then replays.
+neither; a concurrent duplicate waits on the row and then replays. The routers that take
+the header call ``run_idempotent``; housekeeping purges expired keys.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.db import Database, dialect_insert, is_sqlite
+from app.db import Database, dialect_insert
 from app.errors import Conflict, ValidationFailed, field_error
 from app.models import IdempotencyKey, utcnow
 
@@ -43,11 +44,8 @@ def run_idempotent(db: Database, partner_id: str, key: str | None, digest: str, 
         claimed = session.execute(ins, {"partner_id": partner_id, "key": key, "request_hash": digest,
                                         "status_code": None, "response": None, "created_at": now}).first()
         if claimed is None:
-            stmt = select(TABLE.c.request_hash, TABLE.c.status_code, TABLE.c.response).where(
-                TABLE.c.partner_id == partner_id, TABLE.c.key == key)
-            if not is_sqlite(session):
-                stmt = stmt.with_for_update()
-            prior = session.execute(stmt).one()
+            prior = session.execute(select(TABLE.c.request_hash, TABLE.c.status_code, TABLE.c.response).where(
+                TABLE.c.partner_id == partner_id, TABLE.c.key == key).with_for_update()).one()
             if prior.request_hash != digest:
                 raise ValidationFailed(
                     "This Idempotency-Key was used with a different request.",
