@@ -115,4 +115,4 @@ class JobSearch(SearchQuery):
 class FeedQuery(SearchQuery):
     """The feeds and the CSV export: a search, newest first unless told otherwise."""
 
-    sort: Sort = "newest"
+    sort: Sort = Field("newest", examples=["salary"])

@@ -73,7 +73,8 @@ def test_a_generated_client_pushes_searches_follows_changes_and_reads_typed_erro
     assert [(r.external_id, str(r.status)) for r in results] == [("GEN-1", "created"), ("GEN-2", "created")]
 
     # A search, with Chinese in the query string (the client encodes it).
-    found = api.jobs.get_jobs.sync(client=hub.Client(base_url=live_server.url), q="会计", facets=["region"])
+    found = api.jobs.get_jobs.sync(client=hub.Client(base_url=live_server.url), q="会计",
+                                   facets=[models.GetJobsFacetsItem.REGION])
     assert isinstance(found, models.JobList) and found.total == 1
     assert found.items[0].title == "会计(2026届)" and found.items[0].id == results[0].job_id
     assert found.facets.to_dict()["region"] == {"440000": 1}
