@@ -118,7 +118,7 @@ def _processors(table: Table, cols: tuple[str, ...], dialect: Dialect) -> tuple[
 
 
 def _sqlite_params(table: Table, cols: tuple[str, ...], dialect: Dialect,
-                   rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+                   rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row as a tuple in ``cols`` order, values through their column's bind processor
     (datetimes are memoised: a batch stamps most rows with the same few instants)."""
     return _tuples(cols, rows, [(i, _memoising(p)) for i, p in enumerate(_processors(table, cols, dialect))
@@ -147,13 +147,13 @@ def _json_text(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value).decode()  # None: SQL NULL, as json_to_recordset
 
 
-def _copy_params(table: Table, cols: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+def _copy_params(table: Table, cols: tuple[str, ...], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row as a tuple in ``cols`` order for psycopg's COPY: JSON columns as JSON text (psycopg
     would write a list as an array and has no dumper for a dict); the rest as they are."""
     return _tuples(cols, rows, [(i, _json_text) for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)])
 
 
-def _tuples(cols: tuple[str, ...], rows: Iterable[dict[str, Any]],
+def _tuples(cols: tuple[str, ...], rows: Iterable[Mapping[str, Any]],
             convert: list[tuple[int, Any]]) -> list[tuple[Any, ...]]:
     """Each row as a tuple in ``cols`` order, the value at each index of ``convert`` through its function."""
     if len(cols) == 1:
@@ -195,7 +195,7 @@ def _pg_source(table: Table, cols: tuple[str, ...], dialect: Dialect) -> tuple[s
     return head, source
 
 
-def _payload(table: Table, cols: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> str:
+def _payload(table: Table, cols: tuple[str, ...], rows: Sequence[Mapping[str, Any]]) -> str:
     """The rows as one JSON text (binary columns hold UTF-8 text, sent as text)."""
     binary = [c for c in cols if _binary(table, c)]
     if binary:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from app import __version__
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.models.partner import PARTNER_KINDS
 
 
@@ -190,17 +190,17 @@ def _demo(args: argparse.Namespace) -> int:
     return _serve(argparse.Namespace(host=None, port=None, workers=1, no_migrate=True))
 
 
-def _demo_feeds(settings: object, data: str | None) -> list[str]:
+def _demo_feeds(settings: Settings, data: str | None) -> list[str]:
     """Start local partner feeds (one per format) and the sync worker; banner lines."""
     from pathlib import Path
 
     from app.demo import DEFAULT_DIR
     from app.demo.feeds import start_demo_feeds
 
-    feeds = start_demo_feeds(settings, Path(data) if data else DEFAULT_DIR)  # type: ignore[arg-type]
+    feeds = start_demo_feeds(settings, Path(data) if data else DEFAULT_DIR)
     if not feeds:
         return ["Demo feeds are off: set HUB_SYNC_ALLOW_PRIVATE=1 (make run does) to pull local feeds.", ""]
-    base = f"http://{settings.host}:{settings.port}"  # type: ignore[attr-defined]
+    base = f"http://{settings.host}:{settings.port}"
     lines = ["Local partner feeds, pulled by the sync worker every 20 s (they grow each minute):"]
     lines += [f"  {f.format:<6} {f.url}  ->  {base}/api/v1/sources/{f.source_id}/runs" for f in feeds]
     return lines + ["  (read sources and runs with the admin token; details in docs/sync.md)", ""]

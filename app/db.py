@@ -34,6 +34,7 @@ _SQLITE_WRITE_LOCK = threading.RLock()
 try:
     import fcntl
 except ImportError:  # not POSIX: SQLite's own busy handler is then the only turn-taking between processes
+    # mypy types the name as the module; None marks its absence here
     fcntl = None  # type: ignore[assignment]
 
 
@@ -51,7 +52,8 @@ class SqliteWriterLock:
 
     def _file(self) -> int:
         if self._fd is None or self._pid != os.getpid():  # a forked child needs its own open file
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)  # type: ignore[arg-type]
+            assert self.path is not None  # only called when there is a file to lock
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             self._pid = os.getpid()
         return self._fd
 
@@ -171,11 +173,11 @@ def among(session: Session, column: Any, values: Iterable[Any], *, hashed: bool 
     vals = list(values)
     if is_sqlite(session):
         each = func.json_each(bindparam(None, orjson.dumps(vals).decode()))
-        return column.in_(select(literal_column("value")).select_from(each))  # type: ignore[no-any-return]
+        return column.in_(select(literal_column("value")).select_from(each))
     array = bindparam(None, vals, type_=ARRAY(column.type))
     if hashed:
-        return column.in_(select(func.unnest(array)))  # type: ignore[no-any-return]
-    return column == any_(array)  # type: ignore[no-any-return]
+        return column.in_(select(func.unnest(array)))
+    return column == any_(array)
 
 
 class Database:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from app import __version__
 from app.api import webhook_events
@@ -26,7 +27,7 @@ from app.openapi_text import API_DESCRIPTION, DESCRIPTIONS, TAGS
 from app.schemas.common import FieldError, Problem
 from app.schemas.posting import PostingBatchIn, PostingIn
 
-EXTRA_MODELS = [PostingIn, PostingBatchIn]
+EXTRA_MODELS: list[type[BaseModel]] = [PostingIn, PostingBatchIn]
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 PROBLEM = "application/problem+json"
 ERROR_DESCRIPTIONS = {
@@ -102,7 +103,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                          tags=TAGS, webhooks=app.webhooks.routes,
                          license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"})
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in [*EXTRA_MODELS, Problem, FieldError]:
+    models: list[type[BaseModel]] = [*EXTRA_MODELS, Problem, FieldError]
+    for model in models:
         js = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(js.pop("$defs", {}))
         components[model.__name__] = js
@@ -129,4 +131,5 @@ def install_openapi(app: FastAPI) -> None:
             app.openapi_schema = build_openapi(app)
         return app.openapi_schema
 
+    # FastAPI's documented way to customise the schema; mypy forbids assigning to a method
     app.openapi = openapi  # type: ignore[method-assign]

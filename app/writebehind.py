@@ -80,7 +80,7 @@ class WriteBehind:
         if self._error is not None:
             error, sql, params = self._error
             if isinstance(error, self._dialect.loaded_dbapi.Error):
-                raise exc.DBAPIError.instance(sql, params, error, self._dialect.loaded_dbapi.Error)  # type: ignore[arg-type]
+                raise exc.DBAPIError.instance(sql, params, error, self._dialect.loaded_dbapi.Error)
             raise error
 
     def close(self) -> None:

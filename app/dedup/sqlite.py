@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, delete, func, select, text
+from sqlalchemy import CursorResult, Executable, Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
@@ -79,4 +79,4 @@ def merge_new_blocks(session: Session, at_least: int = 0) -> int:
         return 0
     session.execute(text("INSERT OR IGNORE INTO job_blocks (block, job_id) "
                          "SELECT block, job_id FROM job_blocks_new ORDER BY block, job_id"))
-    return int(session.execute(delete(NEW_BLOCKS)).rowcount)  # type: ignore[attr-defined]
+    return int(cast(CursorResult[Any], session.execute(delete(NEW_BLOCKS))).rowcount)

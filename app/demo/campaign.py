@@ -122,11 +122,11 @@ def load_campaign_demo(db: Database, settings: Settings, postings: list[dict[str
     with db.read() as session:
         seeded = session.execute(select(func.count()).select_from(Visit)).scalar_one() > 0
     today = today_in_beijing(utcnow())
-    for spec in UNIVERSITIES:
-        uni, key = _partner(db, settings, spec[0], "university", spec[1])
+    for school in UNIVERSITIES:
+        uni, key = _partner(db, settings, school[0], "university", school[1])
         out.append({"id": uni.id, "name": uni.name, "kind": uni.kind, "api_key": key, "postings": {}})
         if not seeded:
-            _seed_university(db, uni, spec, postings, rng, today)
+            _seed_university(db, uni, school, postings, rng, today)
     if seeded:
         return out
     now = utcnow()

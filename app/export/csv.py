@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .labels import EDUCATION, EMPLOYER_TYPE, INDUSTRY, JOB_TYPE, PERIOD
@@ -23,7 +23,7 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def row(doc: dict[str, Any], page_url: str) -> list[Any]:
+def row(doc: Mapping[str, Any], page_url: str) -> list[Any]:
     loc = (doc.get("locations") or [{}])[0]
     salary = doc.get("salary") or {}
     employer = doc["employer"]
@@ -40,7 +40,7 @@ def row(doc: dict[str, Any], page_url: str) -> list[Any]:
             len(doc.get("sources") or [])]
 
 
-def stream(pages: Iterable[list[dict[str, Any]]], page_url: str) -> Iterator[bytes]:
+def stream(pages: Iterable[Sequence[Mapping[str, Any]]], page_url: str) -> Iterator[bytes]:
     """The BOM and header, then one chunk of rows per page of Job documents."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

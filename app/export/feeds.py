@@ -8,7 +8,7 @@ says so explicitly: titles are ``type="text"``, summaries ``type="html"`` holdin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape as html_escape
@@ -18,16 +18,16 @@ from xml.sax.saxutils import escape, quoteattr
 from .labels import EDUCATION, INDUSTRY, PERIOD
 
 
-def _when(doc: dict[str, Any]) -> datetime:
+def _when(doc: Mapping[str, Any]) -> datetime:
     return datetime.fromisoformat(doc.get("posted_at") or doc["first_seen_at"]).astimezone(UTC)
 
 
-def _place(doc: dict[str, Any]) -> str:
+def _place(doc: Mapping[str, Any]) -> str:
     places = [loc.get("city") or loc.get("province") or "" for loc in doc.get("locations") or []]
     return "、".join(dict.fromkeys(p for p in places if p))
 
 
-def _salary(doc: dict[str, Any]) -> str:
+def _salary(doc: Mapping[str, Any]) -> str:
     s = doc.get("salary") or {}
     if s.get("min") is None and s.get("max") is None:
         return "面议" if s.get("negotiable") else ""
@@ -35,12 +35,12 @@ def _salary(doc: dict[str, Any]) -> str:
     return f"{span}元/{PERIOD.get(s.get('period') or 'month', '月')}"
 
 
-def item_title(doc: dict[str, Any]) -> str:
+def item_title(doc: Mapping[str, Any]) -> str:
     place = _place(doc)
     return f"{doc['title']} — {doc['employer']['name']}" + (f"（{place}）" if place else "")
 
 
-def item_summary(doc: dict[str, Any]) -> str:
+def item_summary(doc: Mapping[str, Any]) -> str:
     parts = [_place(doc), _salary(doc), EDUCATION.get(doc.get("education") or "", ""),
              INDUSTRY.get(doc.get("industry") or "", ""), "、".join(doc.get("majors") or [])]
     head = " · ".join(p for p in parts if p)
@@ -53,7 +53,7 @@ def as_html(text: str) -> str:
     return html_escape(text, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def rss(docs: Iterable[dict[str, Any]], *, title: str, link: str, self_url: str, page_url: str) -> bytes:
+def rss(docs: Iterable[Mapping[str, Any]], *, title: str, link: str, self_url: str, page_url: str) -> bytes:
     """RSS 2.0; ``page_url`` holds ``{id}``, replaced by each job's id."""
     items = []
     for doc in docs:
@@ -74,7 +74,7 @@ def rss(docs: Iterable[dict[str, Any]], *, title: str, link: str, self_url: str,
     return (head + "".join(items) + "</channel></rss>").encode()
 
 
-def atom(docs: Iterable[dict[str, Any]], *, title: str, link: str, self_url: str, page_url: str) -> bytes:
+def atom(docs: Iterable[Mapping[str, Any]], *, title: str, link: str, self_url: str, page_url: str) -> bytes:
     """Atom 1.0, same content as ``rss``."""
     docs = list(docs)
     updated = max((datetime.fromisoformat(d["updated_at"]) for d in docs), default=datetime.now(UTC))

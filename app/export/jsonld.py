@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -40,7 +41,7 @@ def _salary(salary: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"@type": "MonetaryAmount", "currency": "CNY", "value": value}
 
 
-def job_posting(doc: dict[str, Any], *, page_url: str | None = None) -> dict[str, Any]:
+def job_posting(doc: Mapping[str, Any], *, page_url: str | None = None) -> dict[str, Any]:
     """The JobPosting for one Job document. A closed job gets a past ``validThrough``."""
     employer = doc["employer"]
     valid = doc.get("valid_through")

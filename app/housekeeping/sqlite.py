@@ -18,8 +18,9 @@ def checkpoint_wal(db: Database) -> int:
     if not db.sqlite:
         return 0
     with db.engine.connect() as conn:  # the DBAPI connection itself: no BEGIN around the pragma
-        busy, _, copied = conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
-            "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        raw = conn.connection.dbapi_connection
+        assert raw is not None  # a connection checked out of the pool has its DBAPI connection
+        busy, _, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     return 0 if busy else int(copied)
 
 

@@ -125,7 +125,8 @@ class _Index:
 
 def _read_rows() -> list[tuple[str, str, str, str]]:
     path = resources.files("app.normalize").joinpath("data/divisions.csv")
-    with path.open(encoding="utf-8", newline="") as f:
+    # typeshed's Traversable.open omits the keywords that Path.open and zipfile.Path.open pass on
+    with path.open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
         return [(r["code"], r["name"], r["level"], r["parent_code"]) for r in csv.DictReader(f)]
 
 

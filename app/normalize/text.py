@@ -148,6 +148,7 @@ def short_text_cache(maxsize: int, limit: int = SHORT_TEXT) -> Callable[[Callabl
                 return cached(*args, **kwargs)
             return fn(*args, **kwargs)
 
+        # lru_cache's own handles, on the wrapper (typeshed gives a plain function no attributes)
         call.cache_info = cached.cache_info  # type: ignore[attr-defined]
         call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return call

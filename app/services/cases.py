@@ -106,7 +106,7 @@ def list_cases(session: Session, partner_id: str, *, status: str | None, categor
 def case_documents(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
     ids = [c.id for c in cases]
     counts = push_counts(session, ids)
-    records = dict(session.execute(select(CaseRecord.case_id, func.count())  # type: ignore[arg-type]
+    records = dict(session.execute(select(CaseRecord.case_id, func.count())
                                    .where(CaseRecord.case_id.in_(ids)).group_by(CaseRecord.case_id)).all()) \
         if ids else {}
     return [{

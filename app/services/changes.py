@@ -24,6 +24,7 @@ from app.cursor import decode_cursor, encode_cursor
 from app.db import Database
 from app.errors import Gone, ValidationFailed, field_error
 from app.jobs.render import render_jobs
+from app.jobs.rows import JobDocument as RenderedJob
 from app.jobs.scope import scope_of
 from app.models import Change, Counter, Job, JobDocument, utcnow
 from app.normalize import region_by_code
@@ -180,7 +181,7 @@ def _documents(session: Session, rows: list[Row[Any]], flt: ChangeFilter | None)
 
 
 def snapshot_page(session: Session, after_id: str, limit: int,
-                  flt: ChangeFilter | None = None) -> tuple[list[dict[str, Any]], str, bool]:
+                  flt: ChangeFilter | None = None) -> tuple[list[RenderedJob], str, bool]:
     """Open jobs with ids after ``after_id`` that match ``flt``: (documents, last id passed, more)."""
     flt = flt if flt and not flt.empty else None
     scan = limit if flt is None else max(limit, min(limit * 20, MAX_SCAN))
@@ -194,7 +195,7 @@ def snapshot_page(session: Session, after_id: str, limit: int,
         last = r.id
         if flt is None or flt.matches_job(r):
             picked.append(r)
-    more = bool(rows) and (len(rows) == scan or last < rows[-1].id)
+    more = bool(rows) and bool(len(rows) == scan or last < rows[-1].id)
     return render_jobs(session, [r._mapping for r in picked]), last, more
 
 

@@ -158,7 +158,7 @@ def national_table(session: Session, first: date, last: date, clock: ReportClock
                 newest, (newest.c.province_code == ReportSubmission.province_code)
                 & (newest.c.v == ReportSubmission.version)).where(*where)):
             latest[code] = (narrative, list(highlights or []))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code, name in provinces():
         if province is not None and code != province:
             continue

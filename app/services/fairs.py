@@ -127,7 +127,7 @@ def fair_documents(session: Session, fairs: list[Fair]) -> list[dict[str, Any]]:
     if not fairs:
         return []
     ids = [f.id for f in fairs]
-    names = dict(session.execute(select(Partner.id, Partner.name).where(  # type: ignore[arg-type]
+    names = dict(session.execute(select(Partner.id, Partner.name).where(
         Partner.id.in_({f.organiser_id for f in fairs}))).all())
     jobs: dict[str, list[str]] = {i: [] for i in ids}
     for fair_id, job_id in session.execute(select(FairJob.fair_id, FairJob.job_id).where(

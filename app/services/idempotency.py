@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, Table, delete, select
 from sqlalchemy.orm import Session
 
 from app.db import Database, dialect_insert
 from app.errors import Conflict, ValidationFailed, field_error
 from app.models import IdempotencyKey, utcnow
 
-TABLE = IdempotencyKey.__table__
+TABLE = cast(Table, IdempotencyKey.__table__)
 Handler = Callable[[Session], tuple[int, Any]]
 
 
@@ -61,4 +61,5 @@ def run_idempotent(db: Database, partner_id: str, key: str | None, digest: str, 
 
 def purge_expired(session: Session, ttl_hours: int) -> int:
     cutoff = utcnow() - timedelta(hours=ttl_hours)
-    return session.execute(delete(TABLE).where(TABLE.c.created_at < cutoff)).rowcount or 0
+    done = cast(CursorResult[Any], session.execute(delete(TABLE).where(TABLE.c.created_at < cutoff)))
+    return done.rowcount or 0

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import CursorResult, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import ApiKey, Partner, Posting, Source, utcnow
@@ -67,11 +68,11 @@ def partner_for_key(session: Session, key: str, secret: str) -> Partner | None:
 
 def touch_key(session: Session, key_id: str, now: datetime) -> bool:
     """Record a use of the key, unless another process did within ``LAST_USED_EVERY``."""
-    done = session.execute(
+    done = cast(CursorResult[Any], session.execute(
         update(ApiKey).where(ApiKey.id == key_id, or_(ApiKey.last_used_at.is_(None),
                                                      ApiKey.last_used_at <= now - LAST_USED_EVERY))
-        .values(last_used_at=now).execution_options(synchronize_session=False))
-    return bool(done.rowcount)  # type: ignore[attr-defined]
+        .values(last_used_at=now).execution_options(synchronize_session=False)))
+    return bool(done.rowcount)
 
 
 def list_keys(session: Session, partner_id: str) -> list[ApiKey]:

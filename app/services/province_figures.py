@@ -105,7 +105,7 @@ def _fairs(session: Session, out: Figures, start: datetime, end: datetime) -> No
             FairJob.fair_id.in_(list(province)))):
         jobs.setdefault(province[fid], set()).add(job_id)
     codes = {e.get("credit_code") for _, _, emps in fairs for e in emps or () if e.get("credit_code")}
-    sizes = dict(session.execute(select(Employer.credit_code, Employer.size_class).where(  # type: ignore[arg-type]
+    sizes = dict(session.execute(select(Employer.credit_code, Employer.size_class).where(
         Employer.credit_code.in_(list(codes)), Employer.size_class.is_not(None))).all()) if codes else {}
     for _fid, code, employers in fairs:
         p = province_of(code)

@@ -15,7 +15,7 @@ kind of request its role does not make.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,7 +45,7 @@ class Caller:
         if self.partner is None:
             return "admin"
         kind = self.partner.kind
-        return kind if kind in ("national", "provincial_platform", "university") else "other"  # type: ignore[return-value]
+        return cast(Role, kind) if kind in ("national", "provincial_platform", "university") else "other"
 
     @property
     def province(self) -> str | None:

@@ -68,7 +68,7 @@ def flags(session: Session, university_ids: Iterable[str]) -> dict[str, bool]:
     ids = list(dict.fromkeys(university_ids))
     out: dict[str, bool] = {}
     for i in range(0, len(ids), 500):
-        out.update(dict(session.execute(select(UniversityFlag.partner_id, UniversityFlag.below_placement_rate)  # type: ignore[arg-type]
+        out.update(dict(session.execute(select(UniversityFlag.partner_id, UniversityFlag.below_placement_rate)
                                         .where(UniversityFlag.partner_id.in_(ids[i:i + 500]))).all()))
     return out
 

@@ -159,7 +159,7 @@ def claim(db: Database, source_id: str, owner: str, *, now: datetime, lease_s: f
         s.execute(update(SyncRun).where(SyncRun.source_id == source_id, SyncRun.status == "running").values(
             status="abandoned", finished_at=now, error_class="abandoned",
             error="the worker stopped before the run finished; nothing was withdrawn"))
-        return row.next_run_at  # type: ignore[no-any-return]
+        return row.next_run_at
 
 
 def release(db: Database, source_id: str, owner: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -139,7 +140,7 @@ def label(table: str, value: str | None) -> str:
     return tables[table].get(value or "", "") if value else ""
 
 
-def job_posting_ld(job: dict[str, Any], page_url: str) -> Markup:
+def job_posting_ld(job: Mapping[str, Any], page_url: str) -> Markup:
     """The job's schema.org JobPosting (the export's own mapping, ``app.export.jsonld``) as JSON,
     safe inside ``<script type="application/ld+json">``."""
     data = job_posting(job, page_url=page_url)
