@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]
 
     @model_validator(mode="after")
-    def _check_public_url(self) -> "Settings":
+    def _check_public_url(self) -> Settings:
         if self.public_url is not None:
             parts = urlsplit(self.public_url)
             if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _refuse_placeholders(self) -> "Settings":
+    def _refuse_placeholders(self) -> Settings:
         if self.env == "production":
             for name in ("admin_token", "secret_key"):
                 if getattr(self, name) == PLACEHOLDER or len(getattr(self, name)) < 16:

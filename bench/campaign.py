@@ -171,7 +171,7 @@ class Builder:
         visits, cases, pushes, records, fairs, fair_jobs = [], [], [], [], [], []
         sizes = ["large", "medium", "small", "micro", None]
         for u in unis:
-            for v in range(self.args.visits):
+            for _ in range(self.args.visits):
                 at = self.moment()
                 key = f"n:单位{self.rng.randrange(4000)}"
                 visits.append({"id": new_id(), "partner_id": u["id"], "employer_name": key[2:], "credit_code": None,
@@ -267,7 +267,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.url or (f"sqlite:///{Path(tempfile.gettempdir()) / 'hub_bench_campaign.db'}" if args.backend == "sqlite"
                        else f"{PG_DEFAULT}/hub_bench_campaign")
-    print(f"load before: {open('/proc/loadavg').read().strip()}")
+    print(f"load before: {Path('/proc/loadavg').read_text().strip()}")
     if not args.reuse:
         t0 = time.perf_counter()
         fresh_database(url)
@@ -329,7 +329,7 @@ def main() -> None:
         print(f"oversight, all provinces: {seconds:.2f} s")
         seconds, rows = timed(lambda: university_table(s, "440000", utcnow()))
         print(f"oversight, one province's {len(rows)} universities: {seconds:.2f} s")
-    print(f"load after: {open('/proc/loadavg').read().strip()}")
+    print(f"load after: {Path('/proc/loadavg').read_text().strip()}")
     db.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -114,10 +115,8 @@ class Hub:
     def pids(self) -> list[int]:
         """The server and its children (uvicorn workers)."""
         pids = [self.proc.pid]
-        try:
+        with contextlib.suppress(OSError):
             pids += [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
-        except OSError:
-            pass
         return pids
 
     def cpu_s(self) -> float:

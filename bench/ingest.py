@@ -141,7 +141,7 @@ def timed(hub: Hub, key: str, items: list[dict], args: argparse.Namespace) -> fl
     counts = push_all(hub, key, bodies, args.clients, progress)
     elapsed = time.perf_counter() - t0
     cpu = {name: a - b for name, b, a in zip(("server", "postgres", "machine"), before,
-                                              (hub.cpu_s(), postgres_cpu_s(), machine_cpu_s()))}
+                                              (hub.cpu_s(), postgres_cpu_s(), machine_cpu_s()), strict=True)}
     last_t, last_n = 0.0, 0
     for t, n, rss in marks:
         print(f"  {n:>8} stored: {(n - last_n) / (t - last_t):7.0f} postings/s, server RSS {rss:.0f} MB")

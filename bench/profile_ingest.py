@@ -104,7 +104,7 @@ class ServerCost:
         ru0, pg0, wal0 = self.start
         ru1 = resource.getrusage(resource.RUSAGE_SELF)
         here = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
-        wal = [b - a for a, b in zip(wal0, self._wal())]
+        wal = [b - a for a, b in zip(wal0, self._wal(), strict=True)]
         print(f"CPU ms per posting: this process {1000 * here / n:.3f}, PostgreSQL {1000 * (postgres_cpu_s() - pg0) / n:.3f}; "
               f"WAL per posting: {wal[0] / n:.1f} records, {wal[1] / n:.2f} full pages, {wal[2] / n:.0f} bytes")
         if not self.statements:

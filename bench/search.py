@@ -132,7 +132,7 @@ def one_client(base: str, mix: list[tuple[str, str, dict[str, Any]]], n: int) ->
     order = [mix[i % len(mix)] for i in range(n)]
     random.Random(7).shuffle(order)
     with httpx.Client(base_url=base, timeout=60) as client:
-        for label, path, params in mix:  # warm-up: connections, imports, page cache
+        for _label, path, params in mix:  # warm-up: connections, imports, page cache
             client.get(path, params=params)
         for label, path, params in order:
             start = time.perf_counter()

@@ -109,7 +109,7 @@ def test_creating_operations_link_to_the_operations_that_take_their_ids(client: 
     by_id = {op["operationId"]: (path, op) for _, path, op in operations(spec)}
     links: dict[str, set[str]] = {}
     for source, (path, op) in by_id.items():
-        for status, response in op["responses"].items():
+        for response in op["responses"].values():
             for link in response.get("links", {}).values():
                 target_path, target = by_id[link["operationId"]]
                 names = {p["name"] for p in target.get("parameters", [])}

@@ -40,7 +40,7 @@ def test_every_served_route_is_documented_and_every_documented_operation_served(
     served = served_routes(app)
     docs = set(documented(client))
     assert served - PAGES == docs
-    assert PAGES <= served
+    assert served >= PAGES
     api_routes = {(m, rc.path) for rc in iter_route_contexts(app.routes) if isinstance(rc.original_route, APIRoute)
                   and rc.original_route.include_in_schema for m in rc.original_route.methods}
     assert api_routes == docs

@@ -99,7 +99,7 @@ def _store(session: Session, batch: Batch, partner: PartnerRef, items: list[Norm
         work.append(_work(partner, old.id, item, employer_ids, False, old.job_id))
         outcomes[item.external_id] = Outcome(item.external_id, "updated")
     touched = _assign(session, assigner, work)
-    for w, change in zip(work, changed):
+    for w, change in zip(work, changed, strict=True):
         change["job_id"] = w.job_id
         outcomes[w.external_id].job_id = w.job_id
     touched |= {r["job_id"] for r in new_rows.values() if r["job_id"] is not None}

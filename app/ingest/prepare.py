@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import orjson
@@ -122,7 +122,7 @@ def _aware(value: datetime | None) -> datetime | None:
         return None
     if value.tzinfo is None:  # partners in China mean Beijing time when they say nothing
         value = value.replace(tzinfo=CHINA_TZ)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -28,7 +28,7 @@ class Partner(Base):
     region_code: Mapped[str | None] = mapped_column(String(6))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="partner", lazy="raise")
+    api_keys: Mapped[list[ApiKey]] = relationship(back_populates="partner", lazy="raise")
 
 
 class ApiKey(Base):

@@ -30,7 +30,7 @@ def check_character(first17: str) -> str:
     if len(first17) != 17:
         raise ValueError("need exactly 17 characters")
     try:
-        total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS))
+        total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
     except KeyError as exc:
         raise ValueError(f"character {exc.args[0]!r} is not allowed in a credit code") from None
     return ALPHABET[(31 - total % 31) % 31]

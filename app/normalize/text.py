@@ -75,7 +75,7 @@ def _triggers() -> tuple[frozenset[str], re.Pattern[str]]:
     out = conv.convert("\n".join(chars)).split("\n")
     if len(out) != len(chars):  # pragma: no cover - defensive
         raise RuntimeError("unexpected OpenCC output while building the t2s trigger set")
-    changed = frozenset(c for c, o in zip(chars, out) if c != o) | frozenset(PHRASE_ONLY_CHARS)
+    changed = frozenset(c for c, o in zip(chars, out, strict=True) if c != o) | frozenset(PHRASE_ONLY_CHARS)
     body = "".join(re.escape(c) for c in sorted(changed))
     # Astral characters are rare: always let OpenCC look at them.
     return changed, re.compile(f"[{body}\U00010000-\U0010ffff]")

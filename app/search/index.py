@@ -117,7 +117,7 @@ def _docids(index: IndexRows, docs: list[Doc], old: dict[str, dict[str, Any]]) -
         else:
             need.append(d)
     if need:
-        for d, seq in zip(need, index.sequence(len(need))):
+        for d, seq in zip(need, index.sequence(len(need)), strict=True):
             out[d.job_id] = make_docid(d.fresh, seq, d.status == "open")
     return out
 

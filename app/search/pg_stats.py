@@ -58,7 +58,7 @@ def _load(session: Session) -> _Stats:
     for name, elems, freqs in rows:
         if elems and freqs:
             listed = freqs[:len(elems)]
-            out[name] = _Column(dict(zip(elems, listed)), min(listed))
+            out[name] = _Column(dict(zip(elems, listed, strict=False)), min(listed))
     return _Stats(out, max(0.0, float(docs or 0)), int(newest or 0), int(oldest or 0))
 
 

@@ -170,7 +170,7 @@ def national_table(session: Session, first: date, last: date, clock: ReportClock
                 for key in FLOWS:
                     figures[key] += int(snap[0].get(key, 0))
                 sources.add("provisional" if snap[2] == "provisional" else "snapshot")
-        for span, by_province in live.items():
+        for by_province in live.values():
             for key in FLOWS:
                 figures[key] += by_province[code][key]
             sources.add("live")

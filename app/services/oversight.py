@@ -9,6 +9,7 @@ columns of ``UNIVERSITY_COLUMNS`` / ``PROVINCE_COLUMNS``, rendered as JSON, CSV,
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -132,7 +133,7 @@ def province_rows(session: Session, now: datetime, *, before: datetime | None = 
         flagged = [u for u in mine if u["below_placement_rate"]]
         platform = platforms.get(code)
         plink = status_of(plinks, platform.id) if platform else None
-        total = lambda col: sum(u[col] for u in mine)  # noqa: E731
+        total = partial(_sum, mine)
         out.append({
             "province_code": code, "province_name": name,
             "platform_id": platform.id if platform else None, "platform_name": platform.name if platform else None,
@@ -153,6 +154,10 @@ def province_rows(session: Session, now: datetime, *, before: datetime | None = 
             "behind": round(sum(u["behind"] for u in mine) / len(mine), 4) if mine else 1.0,
         })
     return out
+
+
+def _sum(rows: list[dict[str, Any]], col: str) -> int:
+    return sum(u[col] for u in rows)
 
 
 def province_table(session: Session, now: datetime, *, province: str | None = None, sort: str = "behind",

@@ -3,7 +3,7 @@ without personal data, erasure (by the university and after the retention time) 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -139,7 +139,7 @@ def test_cases_are_erased_after_the_retention_time(client: Any, partner: Any, db
     assert last_year_due(datetime(2027, 1, 1, 0, 0, tzinfo=BEIJING), 365) == 2025
     assert last_year_due(datetime(2026, 12, 31, 23, 0, tzinfo=BEIJING), 365) == 2024
     with db.write() as s:
-        assert erase_expired(s, 0, datetime.now(timezone.utc)) == 0  # 0: never
+        assert erase_expired(s, 0, datetime.now(UTC)) == 0  # 0: never
     assert sweep_once(db, settings)["cases_erased"] == 1
     assert client.get(f"/api/v1/cases/{old['id']}", headers=key).status_code == 404
     assert client.get(f"/api/v1/cases/{new['id']}", headers=key).status_code == 200

@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 import threading
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +64,10 @@ def test_a_snapshot_covers_every_province_and_a_rerun_replaces_it(client: Any, p
     day = today() - timedelta(days=1)
     _visit(client, partner[1], at(day, 9))
     with db.write() as s:
-        assert take_snapshot(s, day, CLOCK, datetime.now(timezone.utc)) == 31
+        assert take_snapshot(s, day, CLOCK, datetime.now(UTC)) == 31
     _visit(client, partner[1], at(day, 11), "另一家公司")
     with db.write() as s:
-        take_snapshot(s, day, CLOCK, datetime.now(timezone.utc), trigger="manual")
+        take_snapshot(s, day, CLOCK, datetime.now(UTC), trigger="manual")
     with db.read() as s:
         rows = {r.province_code: r for r in s.execute(select(ReportSnapshot)).scalars()}
     assert len(rows) == 31 and _count(db, ReportSnapshot) == 31
@@ -175,7 +175,7 @@ def test_the_ministrys_table_sums_a_range_from_the_snapshots(client: Any, partne
     _visit(client, partner[1], at(d1, 18), "丙")  # after yesterday's 17:00: today's report day
     with db.write() as s:
         for day in (d2, d1):
-            take_snapshot(s, day, CLOCK, datetime.now(timezone.utc))
+            take_snapshot(s, day, CLOCK, datetime.now(UTC))
     url = "/api/v1/reports/provinces"
     week = client.get(url, params={"from": d2.isoformat(), "to": d1.isoformat()}, headers=auth(national)).json()
     gd = {r["province_code"]: r for r in week["rows"]}["440000"]

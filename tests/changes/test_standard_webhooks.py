@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
@@ -41,7 +41,7 @@ def test_standard_signature_matches_the_library_and_the_published_vector() -> No
     headers = standard_headers(STD_SECRET, STD_ID, STD_TIMESTAMP, VECTOR_BODY)
     assert headers == {"webhook-id": STD_ID, "webhook-timestamp": str(STD_TIMESTAMP),
                        "webhook-signature": STD_SIGNATURE}
-    signed = StandardWebhook(STD_SECRET).sign(STD_ID, datetime.fromtimestamp(STD_TIMESTAMP, timezone.utc),
+    signed = StandardWebhook(STD_SECRET).sign(STD_ID, datetime.fromtimestamp(STD_TIMESTAMP, UTC),
                                               VECTOR_BODY.decode())
     assert signed == STD_SIGNATURE
 
@@ -51,7 +51,7 @@ def test_new_secrets_are_taken_by_the_library_as_they_are() -> None:
 
     secret = new_secret()
     assert secret.startswith("whsec_") and len(base64.b64decode(secret[6:])) == 24
-    now = int(datetime.now(timezone.utc).timestamp())
+    now = int(datetime.now(UTC).timestamp())
     body = b'{"changes":[]}'
     assert StandardWebhook(secret).verify(body, standard_headers(secret, "m1", now, body)) == {"changes": []}
     assert standard_key(secret) == base64.b64decode(secret[6:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import threading
 import time
@@ -98,10 +99,8 @@ class Receiver:
 def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
-    try:
+    with contextlib.suppress(AssertionError, OSError):
         r.stop()
-    except (AssertionError, OSError):
-        pass
 
 
 @pytest.fixture

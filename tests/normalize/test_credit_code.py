@@ -32,7 +32,7 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 def _independent_check(first17: str) -> str:
     """The standard's formula written out separately from the module under test."""
     weights = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, ... = 3^i mod 31
-    return ALPHABET[-sum(ALPHABET.index(c) * w for c, w in zip(first17, weights)) % 31]
+    return ALPHABET[-sum(ALPHABET.index(c) * w for c, w in zip(first17, weights, strict=True)) % 31]
 
 
 @pytest.mark.parametrize(

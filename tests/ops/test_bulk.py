@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
@@ -14,7 +14,7 @@ from app.models import Employer, Job, JobDocument, JobSignature
 JOBS = Job.__table__
 SIGS = JobSignature.__table__
 DOCS = JobDocument.__table__
-T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 
 
 def _employer(db: Database) -> str:

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,11 +21,11 @@ from tests.conftest import IS_PG, auth, distinct_posting, make_posting
 def test_posting_past_valid_through_expires_and_its_job_closes(client: TestClient, partner: tuple[str, str],
                                                                 db: Any, settings: Any) -> None:
     _, key = partner
-    soon = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     job_id = client.put("/api/v1/postings/E", json=make_posting("E", valid_through=soon), headers=auth(key)).json()["job_id"]
     assert client.get(f"/api/v1/jobs/{job_id}").json()["status"] == "open"
     with db.write() as s:
-        assert expire_due(s, datetime.now(timezone.utc) + timedelta(hours=2)) == 1
+        assert expire_due(s, datetime.now(UTC) + timedelta(hours=2)) == 1
     assert client.get("/api/v1/postings/E", headers=auth(key)).json()["status"] == "expired"
     job = client.get(f"/api/v1/jobs/{job_id}").json()
     assert job["status"] == "closed" and job["sources"][0]["status"] == "expired"

@@ -45,9 +45,8 @@ def test_a_failed_deferred_write_is_raised_and_the_transaction_keeps_nothing(tab
         s.execute(text("SELECT 1"))  # the next statement is where the failure shows
     with table.read() as s:
         assert s.execute(text("SELECT count(*) FROM wb_probe")).scalar_one() == 0
-    with table.write() as s:  # the connection went back to the pool in working order
-        with write_behind(s):
-            execute_later(s, "INSERT INTO wb_probe (n, note) VALUES (:n, :note)", {"n": 3, "note": "ok"})
+    with table.write() as s, write_behind(s):  # the connection went back to the pool in working order
+        execute_later(s, "INSERT INTO wb_probe (n, note) VALUES (:n, :note)", {"n": 3, "note": "ok"})
     with table.read() as s:
         assert s.execute(text("SELECT note FROM wb_probe")).scalars().all() == ["ok"]
 

@@ -74,5 +74,5 @@ class CsvFeedAdapter:
                 yield ItemError(index, f"row has {len(row)} fields, header has {len(header)}")
             else:
                 row += [""] * (len(header) - len(row))
-                yield build_item(index, dict(zip(header, row)), mapping, base_url)
+                yield build_item(index, dict(zip(header, row, strict=True)), mapping, base_url)
             index += 1
