@@ -69,20 +69,7 @@ class Mix:
         rng, http = self.rng, self.http
         kind = rng.random()
         if kind < 0.30:
-            params: dict[str, Any] = {"q": rng.choice(WORDS + [text(rng, rng.randint(1, 20))]),
-                                      "sort": rng.choice(["relevance", "newest", "salary"]),
-                                      "limit": rng.randint(1, 50)}
-            if rng.random() < 0.5:
-                params["region"] = rng.choice(REGIONS[:4] + ["440000", "110000"])
-            if rng.random() < 0.3:
-                params["salary_min"] = rng.randint(0, 50) * 1000
-            if rng.random() < 0.5:
-                params["facets"] = "region,education,industry"
-            resp = http.get("/api/v1/jobs", params=params)
-            if resp.status_code == 200:
-                self.jobs += [j["id"] for j in resp.json()["items"][:3]]
-                self.jobs = self.jobs[-200:]
-            return resp.status_code
+            return self.search()
         if kind < 0.45 and self.jobs:
             job = rng.choice(self.jobs)
             path = rng.choice([f"/api/v1/jobs/{job}", f"/api/v1/jobs/{job}/jsonld", f"/jobs/{job}"])
@@ -95,11 +82,7 @@ class Mix:
             batch = list({p["external_id"]: p for p in batch}.values())
             return http.post("/api/v1/postings/batch", json={"postings": batch}, headers=self.auth()).status_code
         if kind < 0.78:
-            params = {"limit": 100, **({"cursor": self.cursor} if self.cursor else {})}
-            resp = http.get("/api/v1/changes", params=params, headers=self.auth())
-            if resp.status_code == 200:
-                self.cursor = resp.json()["next_cursor"]
-            return resp.status_code
+            return self.changes()
         if kind < 0.85:
             body = {"title": text(rng, 20), "kind": "campus", "mode": "online", "region_code": "440300",
                     "starts_at": "2030-05-01T09:00:00+08:00", "ends_at": "2030-05-01T17:00:00+08:00",
@@ -107,6 +90,35 @@ class Mix:
             return http.post("/api/v1/fairs", json=body, headers=self.auth()).status_code
         if kind < 0.90:
             return http.get("/api/v1/fairs", params={"region": "440000"}).status_code
+        return self.bad()
+
+    def search(self) -> int:
+        rng, http = self.rng, self.http
+        params: dict[str, Any] = {"q": rng.choice(WORDS + [text(rng, rng.randint(1, 20))]),
+                                  "sort": rng.choice(["relevance", "newest", "salary"]),
+                                  "limit": rng.randint(1, 50)}
+        if rng.random() < 0.5:
+            params["region"] = rng.choice(REGIONS[:4] + ["440000", "110000"])
+        if rng.random() < 0.3:
+            params["salary_min"] = rng.randint(0, 50) * 1000
+        if rng.random() < 0.5:
+            params["facets"] = "region,education,industry"
+        resp = http.get("/api/v1/jobs", params=params)
+        if resp.status_code == 200:
+            self.jobs += [j["id"] for j in resp.json()["items"][:3]]
+            self.jobs = self.jobs[-200:]
+        return resp.status_code
+
+    def changes(self) -> int:
+        params = {"limit": 100, **({"cursor": self.cursor} if self.cursor else {})}
+        resp = self.http.get("/api/v1/changes", params=params, headers=self.auth())
+        if resp.status_code == 200:
+            self.cursor = resp.json()["next_cursor"]
+        return resp.status_code
+
+    def bad(self) -> int:
+        """One malformed request, of six kinds."""
+        rng, http = self.rng, self.http
         bad = rng.choice([
             lambda: http.get(f"/api/v1/jobs/{text(rng, 30)}"),
             lambda: http.get("/api/v1/jobs/a%00b"),

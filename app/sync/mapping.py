@@ -183,29 +183,41 @@ def apply_mapping(mapping: FieldMapping | None, record: Mapping[str, Any],
     data: dict[str, Any]
     if base is not None:
         data = base
+    elif mapping is None or mapping.passthrough:
+        data = _posting_keys(record)
     else:
         data = {}
-        if mapping is None or mapping.passthrough:
-            for key, value in record.items():
-                target = ALIASES.get(str(key), str(key))
-                if target in TARGETS and not is_empty(value):
-                    assign(data, target, value)
     if mapping is not None:
-        for target, sources in mapping._sources:
-            value = _first(record, sources)
-            if value is not None:
-                assign(data, target, value)
-        for target, value in mapping.defaults.items():
-            if target.startswith("salary.") and not isinstance(data.get("salary"), dict):
-                continue
-            if is_empty(get_target(data, target)):
-                assign(data, target, copy.deepcopy(value))
-        if mapping.external_id_from and not mapping.hash_ids:
-            value = lookup(record, mapping.external_id_from)
-            if not is_empty(value) and not isinstance(value, (dict, list)):
-                data["external_id"] = str(value)
+        _map_into(data, mapping, record)
     if is_empty(data.get("external_id")) and (mapping is None or not mapping.hash_ids):
         found = natural_id(record)
         if found is not None:
             data["external_id"] = found
     return data
+
+
+def _posting_keys(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's keys that name posting fields (or their aliases), with a value."""
+    data: dict[str, Any] = {}
+    for key, value in record.items():
+        target = ALIASES.get(str(key), str(key))
+        if target in TARGETS and not is_empty(value):
+            assign(data, target, value)
+    return data
+
+
+def _map_into(data: dict[str, Any], mapping: FieldMapping, record: Mapping[str, Any]) -> None:
+    """The mapping's fields, then its defaults where still empty, then its external id."""
+    for target, sources in mapping._sources:
+        value = _first(record, sources)
+        if value is not None:
+            assign(data, target, value)
+    for target, value in mapping.defaults.items():
+        if target.startswith("salary.") and not isinstance(data.get("salary"), dict):
+            continue
+        if is_empty(get_target(data, target)):
+            assign(data, target, copy.deepcopy(value))
+    if mapping.external_id_from and not mapping.hash_ids:
+        value = lookup(record, mapping.external_id_from)
+        if not is_empty(value) and not isinstance(value, (dict, list)):
+            data["external_id"] = str(value)

@@ -60,38 +60,44 @@ def entry_dict(element: Element, prefixes: dict[str, str], base_url: str = "") -
     entry: dict[str, Any] = {}
     tags: list[dict[str, str]] = []
     for child in element:
-        uri, local = _split(child.tag)
-        text = (child.text or "").strip() if len(child) == 0 else _inner_text(child)
-        if uri == CONTENT and local == "encoded" or uri == ATOM and local == "content":
-            entry["content"] = [{"value": text}]
-        elif local == "link" and uri in PLAIN:
-            href = child.get("href") or text
-            if href and child.get("rel") in (None, "alternate") and "link" not in entry:
-                entry["link"] = href
-        elif local == "category" and uri in PLAIN:
-            term = child.get("term") or text
-            if term:
-                tags.append({"term": term, "scheme": child.get("scheme") or child.get("domain") or ""})
-        elif local == "guid" and uri in PLAIN:
-            # RSS 2.0: a guid is a permalink unless isPermaLink="false" (feedparser reads it so)
-            permalink = (child.get("isPermaLink") or "true").lower() != "false"
-            entry.setdefault("id", urljoin(base_url, text) if permalink and base_url else text)
-            if permalink and text:
-                entry.setdefault("permalink", entry["id"])
-        elif uri in PLAIN or uri == DC:
-            key = {"description": "summary", "pubDate": "published",
-                   "date": "published", "issued": "published", "modified": "updated"}.get(local, local)
-            if key in ("published", "updated"):
-                text = _utc_iso(text)
-            entry.setdefault(key, text)
-        else:
-            entry[f"{prefixes.get(uri, 'ns')}_{local.lower()}"] = text
+        _read_child(child, entry, tags, prefixes, base_url)
     permalink = entry.pop("permalink", None)
     if permalink and "link" not in entry:
         entry["link"] = permalink
     if tags:
         entry["tags"] = tags
     return entry
+
+
+def _read_child(child: Element, entry: dict[str, Any], tags: list[dict[str, str]], prefixes: dict[str, str],
+                base_url: str) -> None:
+    """One child element of an entry, into ``entry`` (or, a category, into ``tags``)."""
+    uri, local = _split(child.tag)
+    text = (child.text or "").strip() if len(child) == 0 else _inner_text(child)
+    if uri == CONTENT and local == "encoded" or uri == ATOM and local == "content":
+        entry["content"] = [{"value": text}]
+    elif local == "link" and uri in PLAIN:
+        href = child.get("href") or text
+        if href and child.get("rel") in (None, "alternate") and "link" not in entry:
+            entry["link"] = href
+    elif local == "category" and uri in PLAIN:
+        term = child.get("term") or text
+        if term:
+            tags.append({"term": term, "scheme": child.get("scheme") or child.get("domain") or ""})
+    elif local == "guid" and uri in PLAIN:
+        # RSS 2.0: a guid is a permalink unless isPermaLink="false" (feedparser reads it so)
+        permalink = (child.get("isPermaLink") or "true").lower() != "false"
+        entry.setdefault("id", urljoin(base_url, text) if permalink and base_url else text)
+        if permalink and text:
+            entry.setdefault("permalink", entry["id"])
+    elif uri in PLAIN or uri == DC:
+        key = {"description": "summary", "pubDate": "published",
+               "date": "published", "issued": "published", "modified": "updated"}.get(local, local)
+        if key in ("published", "updated"):
+            text = _utc_iso(text)
+        entry.setdefault(key, text)
+    else:
+        entry[f"{prefixes.get(uri, 'ns')}_{local.lower()}"] = text
 
 
 def parse_big_feed(body: BinaryIO, content_type: str | None, base_url: str,
@@ -104,21 +110,10 @@ def parse_big_feed(body: BinaryIO, content_type: str | None, base_url: str,
     stack: list[Element] = []
     next_link: str | None = None
     index = depth_in_entry = 0
-    root_seen = False
     try:
-        for event, item in iterparse(reader, events=("start-ns", "start", "end"), forbid_dtd=False,
-                                     forbid_entities=True, forbid_external=True):
-            if event == "start-ns":
-                prefix, uri = item
-                prefixes.setdefault(uri, prefix or "ns")
-                continue
-            element: Element = item
+        for event, element in _elements(reader, prefixes):
             uri, local = _split(element.tag)
             if event == "start":
-                if not root_seen:
-                    root_seen = True
-                    if local.lower() not in ("rss", "feed", "rdf"):
-                        raise FeedFormatError(f"not an RSS or Atom feed: root element <{local}>")
                 stack.append(element)
                 if depth_in_entry or (local == "entry" and uri == ATOM) or (
                         local == "item" and uri in ("", RSS1)):
@@ -143,3 +138,21 @@ def parse_big_feed(body: BinaryIO, content_type: str | None, base_url: str,
         raise FeedFormatError(f"XML syntax error after {index} entries: {exc}") from exc
     if next_link:
         yield PageLink(next_link)
+
+
+def _elements(reader: Utf8XmlReader, prefixes: dict[str, str]) -> Iterator[tuple[str, Element]]:
+    """``iterparse``'s start and end events; namespace declarations go into ``prefixes``, and the
+    root element must be a feed's."""
+    root_seen = False
+    for event, item in iterparse(reader, events=("start-ns", "start", "end"), forbid_dtd=False,
+                                 forbid_entities=True, forbid_external=True):
+        if event == "start-ns":
+            prefix, uri = item
+            prefixes.setdefault(uri, prefix or "ns")
+            continue
+        if not root_seen:
+            root_seen = True
+            local = _split(item.tag)[1]
+            if local.lower() not in ("rss", "feed", "rdf"):
+                raise FeedFormatError(f"not an RSS or Atom feed: root element <{local}>")
+        yield event, item

@@ -179,6 +179,14 @@ def finalize(data: Mapping[str, Any], *, base_url: str = "", force_hash: bool = 
         out["employer"] = employer
     if places := _locations(data.get("locations")):
         out["locations"] = places
+    _add_about(out, data)
+    _add_terms(out, data, base_url)
+    out["external_id"] = _external_id(data.get("external_id"), out, force_hash)
+    return out
+
+
+def _add_about(out: dict[str, Any], data: Mapping[str, Any]) -> None:
+    """What the job is: description, type, education, majors and tags, industry."""
     description = _text(data.get("description"))
     if description:
         if looks_like_html(description):
@@ -193,6 +201,10 @@ def finalize(data: Mapping[str, Any], *, base_url: str = "", force_hash: bool = 
             out[key] = items
     if industry := _industry(data.get("industry")):
         out["industry"] = industry
+
+
+def _add_terms(out: dict[str, Any], data: Mapping[str, Any], base_url: str) -> None:
+    """Its terms and links: salary, headcount, dates, apply and page URLs."""
     if (salary := _salary(data.get("salary"))) is not None:
         out["salary"] = salary
     if (headcount := _int(data.get("headcount"), 1_000_000)) is not None:
@@ -203,5 +215,3 @@ def finalize(data: Mapping[str, Any], *, base_url: str = "", force_hash: bool = 
     for key in ("apply_url", "url"):
         if link := _url(data.get(key), base_url):
             out[key] = link
-    out["external_id"] = _external_id(data.get("external_id"), out, force_hash)
-    return out
