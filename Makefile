@@ -38,7 +38,7 @@ test-postgres: install
 
 lint: install
 	$(VENV)/bin/ruff check app tests bench
-	$(VENV)/bin/mypy  # strict on app/ingest, app/jobs, app/dedup, app/search ([tool.mypy] in pyproject.toml)
+	$(VENV)/bin/mypy  # all of app/; strict on app/ingest, app/jobs, app/dedup, app/search ([tool.mypy])
 
 # Re-pin constraints.txt: the newest versions pyproject.toml allows, resolved in a fresh venv.
 lock:
