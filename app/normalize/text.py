@@ -3,7 +3,7 @@
 ``to_simplified`` is on the hot path of ingestion (every title and description),
 and nearly all partner text is already simplified.  On first use we ask OpenCC
 itself which BMP characters its ``t2s`` conversion changes (by converting every
-CJK code point once, ~50 ms) and compile them into one regex character class.
+CJK code point once per process) and compile them into one regex character class.
 Text with none of those characters is returned unchanged without calling OpenCC.
 """
 

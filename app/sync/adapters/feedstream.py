@@ -1,7 +1,7 @@
 """Big RSS and Atom feeds, streamed: one entry at a time, memory flat.
 
-feedparser holds the whole feed (about 4 KB per entry) and reads about 1,000 entries a
-second, so a 100,000-entry feed costs minutes and gigabytes. Feeds of ``STREAM_BYTES``
+feedparser holds the whole feed in memory and reads it slowly, so a big feed costs minutes and
+gigabytes (bench/RESULTS.md, "Sync"). Feeds of ``STREAM_BYTES``
 or more are instead read with defusedxml's ``iterparse``: each ``item``/``entry``
 becomes a feedparser-like dict (``id``, ``title``, ``link``, ``summary``, ``content``,
 ``published``, ``updated``, ``tags``, and ``<prefix>_<name>`` for namespaced

@@ -1,7 +1,7 @@
 """Streaming reads of big JSON documents: the items of one list, one at a time.
 
-A 100,000-posting JSON feed is about 50 MB; ``json.loads`` of it holds every posting
-at once (several hundred MB). ``stream_records`` walks the document's outer levels by
+``json.loads`` of a big JSON feed holds every posting at once, several times the
+document's size (bench/RESULTS.md, "Sync"). ``stream_records`` walks the document's outer levels by
 hand and decodes only one list item at a time with the C decoder (``raw_decode``), so
 memory stays at a few buffers whatever the feed size. Adapters use it for bodies over
 ``STREAM_BYTES`` and keep ``json.loads`` (simpler, identical results) below that.
