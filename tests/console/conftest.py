@@ -73,18 +73,15 @@ class Browser:
     def get(self, url: str, **kw: Any) -> Any:
         return self.client.get(url, **kw)
 
-    def post(self, url: str, data: dict[str, Any] | None = None, *, csrf_from: str | None = None,
-             with_csrf: bool = True) -> Any:
-        """Post a form; the CSRF token is read from ``csrf_from`` (a console page), as a browser would."""
+    def post(self, url: str, data: dict[str, Any] | None = None, *, with_csrf: bool = True) -> Any:
+        """Post a form with the session's CSRF token, read from a console page as a browser would."""
         body = dict(data or {})
         if with_csrf:
-            body["csrf_token"] = csrf_of(self.client.get(csrf_from or "/console/staff-or-home").text
-                                         if csrf_from else self.page_csrf())
+            body["csrf_token"] = self.csrf()
         return self.client.post(url, data=body)
 
-    def page_csrf(self) -> str:
-        home = self.client.get("/console", follow_redirects=True)
-        return home.text
+    def csrf(self) -> str:
+        return csrf_of(self.client.get("/console", follow_redirects=True).text)
 
     def close(self) -> None:
         self.client.__exit__(None, None, None)
