@@ -10,11 +10,24 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from argon2 import PasswordHasher
+
 from app.config import Settings
+from app.services import staff as staff_service
 from tests.conftest import ADMIN, ADMIN_TOKEN
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse battery"
+
+
+def cheap_hasher() -> PasswordHasher:
+    """argon2id with the smallest cost: the tests sign in a lot; production keeps the library's defaults."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(staff_service, "hasher", cheap_hasher)
 
 
 @pytest.fixture
