@@ -11,7 +11,13 @@ from fastapi import APIRouter
 from app.errors import NotFound
 from app.models import utcnow
 from app.schemas.common import IdPath, problem_responses
-from app.schemas.staff import StaffUserCreated, StaffUserIn, StaffUserList, StaffUserOut, StaffUserPatch
+from app.schemas.staff import (
+    StaffUserCreated,
+    StaffUserIn,
+    StaffUserList,
+    StaffUserOut,
+    StaffUserPatch,
+)
 from app.services.partners import get_partner
 from app.services.staff import create_user, list_users, own_user, update_user, user_document
 

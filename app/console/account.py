@@ -6,9 +6,9 @@ import asyncio
 import secrets
 from typing import Any
 
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
-from fastapi import Request
 
 from app.api.deps import DbDep, SettingsDep
 from app.errors import Forbidden, HubError, ValidationFailed, field_error

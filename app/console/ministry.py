@@ -16,14 +16,19 @@ from app.errors import Forbidden, ValidationFailed, field_error
 from app.models import utcnow
 from app.services.campaign import province_of, today_in_beijing
 from app.services.daily_reports import TABLE_COLUMNS, national_table
-from app.services.oversight import PROVINCE_COLUMNS, UNIVERSITY_COLUMNS, province_table, university_table
+from app.services.oversight import (
+    PROVINCE_COLUMNS,
+    UNIVERSITY_COLUMNS,
+    province_table,
+    university_table,
+)
 from app.services.trends import TREND_SERIES, daily_series
 
 from . import labels
 from .auth import Staff, StaffDep
 from .charts import bar_chart, short_name, tiles
 from .exports import Format, export
-from .province import clock
+from .province import clock, region_name
 from .render import page
 from .routing import console_router
 
@@ -120,5 +125,5 @@ def province_page(code: Annotated[str, Path(max_length=6)], staff: MinistryDep, 
         rows = university_table(session, code, utcnow(), sort=sort, descending=order == "desc")
     if format:
         return export(format, UNIVERSITY_COLUMNS, rows, f"universities-{code}")
-    return page("oversight.html", staff=staff, rows=rows, sort=sort, order=order, province=code,
+    return page("oversight.html", staff=staff, rows=rows, sort=sort, order=order, province=region_name(code),
                 base=f"/console/ministry/provinces/{code}")

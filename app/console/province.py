@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from app.api.deps import DbDep, SettingsDep
 from app.errors import Forbidden
 from app.models import utcnow
+from app.normalize import region_by_code
 from app.schemas.oversight import SubmissionIn
 from app.services.campaign import today_in_beijing
 from app.services.daily_reports import check_range, national_table, submissions, submit
@@ -42,6 +43,11 @@ def province_staff(staff: StaffDep) -> Staff:
 ProvinceDep = Annotated[Staff, Depends(province_staff)]
 
 
+def region_name(code: str | None) -> str:
+    region = region_by_code(code or "")
+    return region.name if region else (code or "全国")
+
+
 def clock(settings: Any) -> ReportClock:
     return ReportClock(settings.report_snapshot_at, settings.report_cutoff)
 
@@ -54,7 +60,7 @@ def oversight_page(staff: ProvinceDep, db: DbDep, sort: Sort = "behind",
         rows = university_table(session, scope, utcnow(), sort=sort, descending=order == "desc")
     if format:
         return export(format, UNIVERSITY_COLUMNS, rows, f"universities-{scope}")
-    return page("oversight.html", staff=staff, rows=rows, sort=sort, order=order, province=scope,
+    return page("oversight.html", staff=staff, rows=rows, sort=sort, order=order, province=region_name(scope),
                 base="/console/province")
 
 

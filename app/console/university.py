@@ -48,7 +48,16 @@ from app.services.visits import (
 
 from .auth import EditDep, Staff, StaffDep
 from .exports import Format, export
-from .forms import BEIJING, beijing_time, case_fields, errors_of, local_input, plan_fields, some, visit_fields
+from .forms import (
+    BEIJING,
+    beijing_time,
+    case_fields,
+    errors_of,
+    local_input,
+    plan_fields,
+    some,
+    visit_fields,
+)
 from .render import page
 from .routing import console_router
 

@@ -23,8 +23,8 @@ from .partner import PARTNER_KINDS, ApiKey, Partner
 from .posting import POSTING_STATUSES, Posting
 from .search import SearchDoc, SearchText
 from .source import Source
-from .staff import STAFF_ROLES, StaffSession, StaffUser
 from .source_item import SourceItem
+from .staff import STAFF_ROLES, StaffSession, StaffUser
 from .sync_run import RUN_STATUSES, SyncRun
 from .webhook import Webhook, WebhookDelivery
 

@@ -203,4 +203,5 @@ def end_session(session: Session, token: str) -> None:
 
 def purge_sessions(session: Session, now: datetime) -> int:
     """Delete expired sessions; how many."""
-    return int(session.execute(delete(StaffSession).where(StaffSession.expires_at <= now)).rowcount or 0)
+    result = session.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-
 from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.services import staff as staff_service

@@ -193,3 +193,17 @@ def test_a_manager_opens_and_disables_accounts_in_the_console(make_staff: Any, b
     assert newcomer.sign_in("new.viewer@example.cn", "a long enough password").status_code == 303
     editor = make_staff("university", role="editor", partner=(manager.partner_id, manager.api_key))
     assert browser_for(editor).get("/console/staff").status_code == 403
+
+
+def test_the_sweep_deletes_expired_sessions_and_keeps_live_ones(make_staff: Any, browser_for: Any, db: Any,
+                                                                settings: Any) -> None:
+    from app.housekeeping import sweep_once
+
+    browser_for(make_staff("university"))
+    live = browser_for(make_staff("university"))
+    with db.write() as s:
+        first = s.execute(select(StaffSession).order_by(StaffSession.created_at)).scalars().first()
+        assert first is not None
+        first.expires_at = utcnow() - timedelta(minutes=1)
+    assert sweep_once(db, settings)["console_sessions_purged"] == 1
+    assert live.get("/console/university").status_code == 200

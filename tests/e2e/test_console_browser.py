@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the console fixtures are imported here, and test arguments name them
 """The operators' console in Debian's Chromium: each role's main flow (sign in, do the task, see the
 result, sign out) at desktop (1280 px) and phone (390 px) widths, without JavaScript too, and the
 axe-core check with no violations on every console page. Screenshots go to test-artifacts/."""
@@ -67,7 +68,7 @@ def _jobs(client: Any, make_partner: Any) -> None:
 
 
 def test_university_records_a_visit_opens_a_case_and_pushes_a_job(
-        open_page: Any, width: str, make_staff: Any, client: Any, make_partner: Any) -> None:  # noqa: F811
+        open_page: Any, width: str, make_staff: Any, client: Any, make_partner: Any) -> None:
     _jobs(client, make_partner)
     person = make_staff("university")
     page = open_page(WIDTHS[width])
@@ -102,7 +103,7 @@ def test_university_records_a_visit_opens_a_case_and_pushes_a_job(
 
 
 def test_province_reads_the_laggards_and_submits_the_days_report(
-        open_page: Any, width: str, make_staff: Any, make_partner: Any) -> None:  # noqa: F811
+        open_page: Any, width: str, make_staff: Any, make_partner: Any) -> None:
     make_partner("university", name="韶关学院", region_code="440200")
     person = make_staff("provincial_platform", region_code="440000")
     page = open_page(WIDTHS[width])
@@ -122,7 +123,7 @@ def test_province_reads_the_laggards_and_submits_the_days_report(
 
 
 def test_ministry_reads_the_national_table_trends_and_map(
-        open_page: Any, width: str, make_staff: Any, make_partner: Any) -> None:  # noqa: F811
+        open_page: Any, width: str, make_staff: Any, make_partner: Any) -> None:
     make_partner("university", name="韶关学院", region_code="440200")
     person = make_staff("national")
     page = open_page(WIDTHS[width])
@@ -141,7 +142,7 @@ def test_ministry_reads_the_national_table_trends_and_map(
     sign_out(page)
 
 
-def test_the_console_works_without_javascript(open_page: Any, make_staff: Any) -> None:  # noqa: F811
+def test_the_console_works_without_javascript(open_page: Any, make_staff: Any) -> None:
     person = make_staff("university")
     page = open_page(WIDTHS["phone"], js=False)
     sign_in(page, person.login)
@@ -171,7 +172,7 @@ def _axe(page: Any, script: Any) -> list[Any]:
 
 
 def test_no_axe_violations_on_any_console_page(open_page: Any, width: str, make_staff: Any, client: Any,
-                                               make_partner: Any) -> None:  # noqa: F811
+                                               make_partner: Any) -> None:
     script = axe_script()
     _jobs(client, make_partner)
     uni = make_staff("university", role="manager")
