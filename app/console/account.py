@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from app.api.deps import DbDep, SettingsDep
 from app.errors import Forbidden, HubError, ValidationFailed, field_error
 from app.models import STAFF_ROLES, utcnow
-from app.schemas.common import IdPath
+from app.schemas.common import IdPath, SafeStr
 from app.services.staff import (
     Policy,
     check_credentials,
@@ -51,7 +51,7 @@ def _sign_in_page(request: Request, status: int = 200, error: str | None = None,
 
 
 @router.get("/sign-in")
-def sign_in_form(request: Request, next: str | None = None) -> Response:
+def sign_in_form(request: Request, next: Annotated[SafeStr | None, Query(max_length=2000)] = None) -> Response:
     return _sign_in_page(request, next_=safe_next(next))
 
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from app.api.deps import DbDep, SettingsDep
 from app.errors import Forbidden, ValidationFailed, field_error
 from app.models import utcnow
+from app.schemas.common import SafeStr
 from app.services.campaign import province_of, today_in_beijing
 from app.services.daily_reports import TABLE_COLUMNS, national_table
 from app.services.oversight import (
@@ -116,7 +117,7 @@ def map_page(staff: MinistryDep, db: DbDep, settings: SettingsDep,
 
 
 @router.get("/ministry/provinces/{code}")
-def province_page(code: Annotated[str, Path(max_length=6)], staff: MinistryDep, db: DbDep,
+def province_page(code: Annotated[SafeStr, Path(max_length=6)], staff: MinistryDep, db: DbDep,
                   sort: Literal["behind", "name", "employers_visited", "cases_uncovered", "last_posting_at"] = "behind",
                   order: Literal["desc", "asc"] = "desc", format: Format = None) -> Response:
     if not code.isdigit() or province_of(code) != code:
