@@ -183,7 +183,11 @@ def _demo(args: argparse.Namespace) -> int:
               "The campaign (docs/campaign.md): with the ministry's key, " + base + "/api/v1/oversight/provinces",
               "  and " + base + "/api/v1/reports/provinces; with 广东's key, " + base
               + "/api/v1/oversight/universities?format=xlsx", "",
-              "Try: curl -H 'Authorization: Bearer <key>' " + base + "/api/v1/me",
+              "Try: curl -H 'Authorization: Bearer <key>' " + base + "/api/v1/me", "",
+              f"The operators' console (docs/console.md): {base}/console  sign in as (passwords new on each start):"]
+    for s in summary.get("staff", []):
+        lines.append(f"  {s['login']} / {s['password']}  ({s['partner']}, {s['role']})")
+    lines += ["",
               f"The tour in README.md runs against this demo: export HUB={base}, then paste its blocks.", ""]
     lines += _demo_feeds(settings, args.data)
     print("\n".join(lines), flush=True)

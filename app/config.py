@@ -80,6 +80,16 @@ class Settings(BaseSettings):
     """Seconds between the worker's provisional snapshots of today so far (0: none; today is computed on each read)."""
     case_retention_days: int = Field(default=365, ge=0)
     """Hardship case files are erased this many days after the end of the graduate's year (0: never)."""
+    console_session_idle_minutes: int = Field(default=30, ge=1)
+    """The operators' console signs a staff user out after this many minutes without a request."""
+    console_session_max_hours: int = Field(default=12, ge=1)
+    """A console session ends this many hours after sign-in, however busy."""
+    console_lockout_attempts: int = Field(default=5, ge=1)
+    """Wrong passwords in a row that lock a staff user's sign-in for `HUB_CONSOLE_LOCKOUT_MINUTES`."""
+    console_lockout_minutes: int = Field(default=15, ge=1)
+    """How long a staff user's sign-in stays locked after too many wrong passwords."""
+    console_signin_backoff_s: float = Field(default=0.5, ge=0)
+    """Console sign-in: after the second failure for a login, each answer waits this long, doubling per failure (up to 8 s)."""
     public_url: str | None = None
     """Where students and partners reach the hub (`scheme://host[:port][/prefix]`): the base of every absolute link (feeds, JSON-LD, job pages), never the request's Host header. Unset: `http://HUB_HOST:HUB_PORT`; required in production."""
     trusted_hosts: str = "*"

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app import __version__, apidocs, web
+from app import __version__, apidocs, console, web
 from app.api import (
     cases,
     changes,
@@ -24,6 +24,7 @@ from app.api import (
     reports,
     rules,
     sources,
+    staff,
     visits,
     webhooks,
 )
@@ -68,9 +69,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.add_middleware(TrustedHostMiddleware, patterns=settings.trusted_host_list())
     install_error_handlers(app)
     for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup, sources,
-                   fairs, visits, cases, reports, rules, oversight):
+                   fairs, visits, cases, reports, rules, oversight, staff):
         app.include_router(module.router)
     web.install(app)
+    console.install(app)
     apidocs.install(app)
     install_openapi(app)
     return app

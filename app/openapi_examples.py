@@ -20,6 +20,7 @@ WEBHOOK_ID = "01a22d5ea0c17e8f9a0b1c2d3e4f5a6b"
 SOURCE_ID = "01a22d5ea1d27f8e9d0c1b2a3f4e5d6c"
 CURSOR = "eyJwIjoxNywiZiI6IiJ9.2f6c1e0a9b8d7c6e"
 NOW = "2026-03-18T02:00:00Z"
+STAFF_ID = "01a22d5ea2e3808f9e1d2c3b4a5f6e7d"
 
 POSTING: dict[str, Any] = {
     "external_id": "SZU-2026-00017",
@@ -99,6 +100,23 @@ EXAMPLES: dict[str, dict[str, Any]] = {
              "revoked_at": "2026-03-18T02:30:00Z"},
             {"id": KEY_ID, "partner_id": PARTNER_ID, "name": "招聘系统（2026新版）", "prefix": "7d41e0c2",
              "created_at": NOW, "last_used_at": "2026-03-18T02:31:00Z", "revoked_at": None}]},
+    },
+    "post_staff_user": {
+        "request": {"login": "wang.li@career.szu.example", "name": "王丽", "role": "editor"},
+        "201": {"id": STAFF_ID, "partner_id": PARTNER_ID, "login": "wang.li@career.szu.example", "name": "王丽",
+                "role": "editor", "disabled": False, "locked_until": None, "last_sign_in_at": None,
+                "created_at": NOW, "password": "q7Vd2kPz9XwLm3Ta"},
+    },
+    "get_staff_users": {
+        "200": {"items": [{"id": STAFF_ID, "partner_id": PARTNER_ID, "login": "wang.li@career.szu.example",
+                           "name": "王丽", "role": "editor", "disabled": False, "locked_until": None,
+                           "last_sign_in_at": "2026-03-18T01:30:00Z", "created_at": NOW}]},
+    },
+    "patch_staff_user": {
+        "request": {"role": "viewer", "disabled": True},
+        "200": {"id": STAFF_ID, "partner_id": PARTNER_ID, "login": "wang.li@career.szu.example", "name": "王丽",
+                "role": "viewer", "disabled": True, "locked_until": None, "last_sign_in_at": None,
+                "created_at": NOW},
     },
     "push_batch": {
         "request": {"postings": [POSTING, RAW_POSTING, BAD_POSTING]},

@@ -27,7 +27,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("the road", ("app.ingest",)),
     ("services", ("app.services",)),
     ("workers", ("app.webhooks", "app.housekeeping", "app.sync")),
-    ("faces", ("app.api", "app.openapi", "app.web", "app.apidocs", "app.demo", "app.report_commands", "app.cli")),
+    ("faces", ("app.api", "app.openapi", "app.web", "app.console", "app.apidocs", "app.demo", "app.report_commands", "app.cli")),
     ("top", ("app.main",)),
 ]
 # Modules that belong to another room than their package's (longest prefix wins otherwise).

@@ -19,6 +19,18 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PAGES = {("GET", "/"), ("GET", "/jobs/{job_id}"), ("GET", "/employers/{employer_id}"), ("GET", "/fairs"),
          ("GET", "/static/{name}"), ("GET", "/openapi.json"), ("GET", "/docs"),
          ("GET", "/docs/assets/{name}"), ("GET", "/redoc")}
+# The operators' console (staff users sign in; docs/console.md).
+CONSOLE_GET = ("", "/sign-in", "/static/{name}", "/staff", "/university", "/university/visits",
+               "/university/visits/{visit_id}", "/university/cases", "/university/cases/new",
+               "/university/cases/{case_id}", "/university/coverage", "/university/audit", "/university/fairs",
+               "/province", "/province/report", "/province/linkup", "/ministry", "/ministry/trends",
+               "/ministry/map", "/ministry/provinces/{code}")
+CONSOLE_POST = ("/sign-in", "/sign-out", "/staff", "/staff/{user_id}", "/university/visits",
+                "/university/visits/{visit_id}", "/university/visits/{visit_id}/delete", "/university/cases",
+                "/university/cases/{case_id}", "/university/cases/{case_id}/pushes",
+                "/university/cases/{case_id}/records", "/university/fairs", "/university/fairs/{fair_id}/cancel",
+                "/province/report")
+PAGES |= {("GET", "/console" + p) for p in CONSOLE_GET} | {("POST", "/console" + p) for p in CONSOLE_POST}
 
 
 def served_routes(app: Any) -> set[tuple[str, str]]:

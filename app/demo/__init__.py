@@ -54,7 +54,7 @@ def load_demo(data_dir: str | None = None) -> dict[str, Any]:
 
 def _campaign(db: Database, settings: Any, folder: Path, summary: dict[str, Any]) -> None:
     """The campaign's demo (app.demo.campaign): the ministry, provinces, universities and their records."""
-    from app.demo.campaign import load_campaign_demo
+    from app.demo.campaign import demo_staff, load_campaign_demo
 
     lines = (folder / "university.jsonl").read_text(encoding="utf-8").split("\n")
     postings = [json.loads(line) for line in lines if line.strip()]
@@ -64,3 +64,4 @@ def _campaign(db: Database, settings: Any, folder: Path, summary: dict[str, Any]
             known[p["id"]]["api_key"] = p["api_key"]  # the newest key works; print that one
         else:
             summary["partners"].append(p)
+    summary["staff"] = demo_staff(db)

@@ -11,6 +11,7 @@ Everything goes through the same services as the API; loading twice adds nothing
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import Database
 from app.ingest.pipeline import PartnerRef, prepare, store_batch
-from app.models import Job, Partner, Visit, utcnow
+from app.models import Job, Partner, StaffUser, Visit, utcnow
 from app.services.campaign import BEIJING, province_of, today_in_beijing
 from app.services.case_audit import Actor
 from app.services.cases import add_pushes, add_record, create_case
@@ -29,6 +30,7 @@ from app.services.fairs import create_fair
 from app.services.partners import create_partner, issue_key
 from app.services.report_snapshots import ReportClock, take_snapshot
 from app.services.rules import set_flag, set_rules
+from app.services.staff import create_user, update_user
 from app.services.visits import create_visit
 
 NATIONAL = ("教育部高校学生司（示例）", "national", None)
@@ -59,6 +61,31 @@ def _partner(db: Database, settings: Settings, name: str, kind: str, region: str
         else:
             key = issue_key(session, partner.id, settings.secret_key)
         return partner, key
+
+
+# The console's demo staff users: (partner name, login, name, role). Passwords are new on each start.
+STAFF = [("深圳大学就业指导中心（示例）", "szu.manager", "深大就业中心主任", "manager"),
+         ("深圳大学就业指导中心（示例）", "szu.viewer", "深大就业中心干事", "viewer"),
+         (PLATFORMS[0][0], "gd.editor", "广东省平台值班员", "editor"),
+         (NATIONAL[0], "moe.viewer", "教育部工作人员", "viewer")]
+
+
+def demo_staff(db: Database) -> list[dict[str, str]]:
+    """Create (or reset the password of) the demo staff users; their fresh credentials for the banner."""
+    out = []
+    now = utcnow()
+    with db.write() as session:
+        for partner_name, login, name, role in STAFF:
+            partner = session.execute(select(Partner).where(Partner.name == partner_name)).scalar_one()
+            password = secrets.token_urlsafe(9)
+            user = session.execute(select(StaffUser).where(StaffUser.login == login)).scalar_one_or_none()
+            if user is None:
+                create_user(session, partner.id, login=login, name=name, role=role, password=password, now=now)
+            else:
+                update_user(session, user, {"password": password, "role": role, "disabled": False}, now)
+            out.append({"partner": partner_name, "kind": partner.kind, "login": login, "password": password,
+                        "role": role})
+    return out
 
 
 def _open_jobs(session: Session, province: str, n: int) -> list[str]:

@@ -16,6 +16,7 @@ from app.models import utcnow
 from app.services.case_erasure import erase_expired
 from app.services.changes import prune_expired
 from app.services.idempotency import purge_expired
+from app.services.staff import purge_sessions
 
 from .loop import every, log
 from .pg import GIN_INDEXES, analyze_stale, merge_search_pending, search_merger
@@ -43,9 +44,11 @@ def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
         erased += n
         if n < 500:
             break
+    with db.write() as session:  # the operators' console's expired sessions
+        sessions = purge_sessions(session, utcnow())
     analysed = analyze_stale(db)
     return {"expired": expired, "idempotency_purged": purged, "changes_pruned": pruned,
-            "cases_erased": erased, "tables_analysed": len(analysed)}
+            "cases_erased": erased, "console_sessions_purged": sessions, "tables_analysed": len(analysed)}
 
 
 async def sweeper(db: Database, settings: Settings) -> None:

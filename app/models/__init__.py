@@ -24,6 +24,7 @@ from .posting import POSTING_STATUSES, Posting
 from .search import SearchDoc, SearchText
 from .source import Source
 from .source_item import SourceItem
+from .staff import STAFF_ROLES, StaffSession, StaffUser
 from .sync_run import RUN_STATUSES, SyncRun
 from .webhook import Webhook, WebhookDelivery
 
@@ -31,7 +32,7 @@ __all__ = [
     "Base", "new_id", "utcnow", "Change", "Counter", "Employer", "IdempotencyKey", "Job",
     "PARTNER_KINDS", "ApiKey", "Partner", "POSTING_STATUSES", "Posting", "SearchDoc", "SearchText",
     "Webhook", "WebhookDelivery", "JobDocument",
-    "Source", "SourceItem", "RUN_STATUSES", "SyncRun",
+    "Source", "SourceItem", "STAFF_ROLES", "StaffSession", "StaffUser", "RUN_STATUSES", "SyncRun",
     "SIZE_CLASSES", "SME_CLASSES", "Fair", "FairJob", "Visit", "Case", "CasePush", "CaseRecord", "CaseAudit",
     "RULES", "RULE_LEVELS", "CampaignRule", "UniversityFlag", "ReportRun", "ReportSnapshot", "ReportSubmission",
     "EmployerName", "JobBlock", "JobBlockNew", "JobMerge", "JobSignature", "PostingMatch", "PostingOverride",

@@ -91,10 +91,14 @@ def get_fair(session: Session, fair_id: str) -> Fair:
 
 
 def list_fairs(session: Session, *, region: str | None, kind: str | None, mode: str | None, when: When,
-               now: datetime, cursor: str | None, limit: int, secret: str) -> tuple[list[Fair], str | None]:
-    """Upcoming (and ``all``) soonest first; ``past`` most recent first. Keyset-paged by (starts_at, id)."""
+               now: datetime, cursor: str | None, limit: int, secret: str,
+               organiser_id: str | None = None) -> tuple[list[Fair], str | None]:
+    """Upcoming (and ``all``) soonest first; ``past`` most recent first. Keyset-paged by (starts_at, id).
+    ``organiser_id``: only the fairs that partner organises (the operators' console)."""
     newest_first = when == "past"
     stmt = select(Fair)
+    if organiser_id:
+        stmt = stmt.where(Fair.organiser_id == organiser_id)
     if region:
         stmt = stmt.where(in_region(Fair.region_keys, region))
     if kind:

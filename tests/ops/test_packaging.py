@@ -34,7 +34,7 @@ DEV_ONLY = {"pytest", "pytest-xdist", "schemathesis", "playwright", "ruff", "ope
 NOT_IMPORTED = {"uvloop": "uvicorn's event loop when installed", "httptools": "uvicorn's HTTP parser when installed",
                 "psycopg": "SQLAlchemy's PostgreSQL driver (postgresql+psycopg://)"}
 IMPORT_NAMES = {"pydantic-settings": "pydantic_settings", "prometheus-client": "prometheus_client",
-                "charset-normalizer": "charset_normalizer", "apscheduler": "apscheduler"}
+                "charset-normalizer": "charset_normalizer", "apscheduler": "apscheduler", "argon2-cffi": "argon2"}
 
 
 def _name(requirement: str) -> str:
