@@ -41,7 +41,7 @@ class Policy:
     lockout: timedelta = timedelta(minutes=15)
 
     @classmethod
-    def of(cls, settings: Any) -> "Policy":
+    def of(cls, settings: Any) -> Policy:
         return cls(timedelta(minutes=settings.console_session_idle_minutes),
                    timedelta(hours=settings.console_session_max_hours), settings.console_lockout_attempts,
                    timedelta(minutes=settings.console_lockout_minutes))
