@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup, sources,
                    fairs, visits, cases, reports, rules, oversight):
         app.include_router(module.router)
+    app.include_router(fairs.series_router)
     web.install(app)
     apidocs.install(app)
     install_openapi(app)
