@@ -5,6 +5,7 @@ A fair gains ``industry`` (GB/T 4754 section of an industry fair), ``scope`` (``
 ``national`` for an online fair serving the whole country, region ``000000``) and its place in a
 ``fair_series`` (``series_id``, ``series_role`` main | sub). Existing fairs are regional and in no
 series. Participating employers keep living in ``fairs.employers`` (their booth is a new key).
+A partner gains ``website`` (its career site or contact page: a job's last way to apply).
 The index gains title tokens and an exact-title token (``app.search.docs``), so it is rebuilt.
 
 Revision ID: 0017
@@ -41,6 +42,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("fair_series", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_fair_series_organiser_id"), ["organiser_id"], unique=False)
+    with op.batch_alter_table("partners", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("website", sa.String(length=2048), nullable=True))
     with op.batch_alter_table("fairs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("industry", sa.String(length=1), nullable=True))
         batch_op.add_column(sa.Column("scope", sa.String(length=16), nullable=False, server_default="regional"))
@@ -61,6 +64,8 @@ def downgrade() -> None:
         batch_op.drop_column("series_id")
         batch_op.drop_column("scope")
         batch_op.drop_column("industry")
+    with op.batch_alter_table("partners", schema=None) as batch_op:
+        batch_op.drop_column("website")
     with op.batch_alter_table("fair_series", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fair_series_organiser_id"))
     op.drop_table("fair_series")
