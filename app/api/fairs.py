@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from app.models import utcnow
 from app.errors import ValidationFailed, field_error
+from app.models import utcnow
 from app.schemas.campaign import (
     FairIn,
     FairKind,

@@ -1,7 +1,17 @@
 """ORM models, one table per file."""
 
 from .base import Base, new_id, utcnow
-from .campaign import SIZE_CLASSES, SME_CLASSES, Case, CasePush, CaseRecord, Fair, FairJob, FairSeries, Visit
+from .campaign import (
+    SIZE_CLASSES,
+    SME_CLASSES,
+    Case,
+    CasePush,
+    CaseRecord,
+    Fair,
+    FairJob,
+    FairSeries,
+    Visit,
+)
 from .campaign_rules import RULE_LEVELS, RULES, CampaignRule, UniversityFlag
 from .case_audit import CaseAudit
 from .change import Change, Counter

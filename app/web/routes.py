@@ -13,19 +13,20 @@ from app.api.deps import DbDep, SettingsDep
 from app.db import Database
 from app.errors import HubError
 from app.jobs.render import get_job
+from app.models import Fair, utcnow
 from app.schemas.common import SafeStr
 from app.schemas.search import SearchQuery
-from app.models import Fair, utcnow
 from app.search.service import SearchResult, query_terms, search_jobs
 from app.services.fairs import fairs_of_jobs
 
 from . import filters
 from .assets import LONG, SHORT, assets
-from .data import get_employer
+from .data import get_employer, partner_sites
 from .labels import SORT
 from .query import PageInvalid, PageQuery, parse_query
 from .render import SECURITY_HEADERS, error_page, page
-from .view import job_posting_ld
+from .similar import similar_jobs
+from .view import apply_path, job_posting_ld
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -107,15 +108,20 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 def job_page(job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     job, start = None, time.perf_counter()
     fairs: list[dict[str, Any]] = []
+    similar: list[dict[str, Any]] = []
+    sites: dict[str, str] = {}
     if len(job_id) <= 64 and job_id.isascii() and job_id.isalnum():
         with db.read() as session:
             job = get_job(session, job_id)
             if job is not None:
                 fairs = fairs_of_jobs(session, [job["id"]], utcnow()).get(job["id"], [])
+                sites = partner_sites(session, [s["partner_id"] for s in job["sources"]])
+                similar = similar_jobs(session, dict(job), settings.secret_key) if job["status"] == "open" else []
     if job is None:
         return error_page(404, "职位不存在", "这个职位不存在，或已被发布方删除。可以回到搜索页看看其他职位。")
     url = f"{settings.base_url}/jobs/{job['id']}"
-    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, url), canonical=url, fairs=fairs)
+    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, url), canonical=url, fairs=fairs,
+                apply=apply_path(dict(job), sites), similar=similar)
 
 
 @router.get("/employers/{employer_id}")

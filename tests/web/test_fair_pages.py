@@ -3,7 +3,7 @@ and the search honouring ``fair=``."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -95,14 +95,14 @@ def test_unknown_fairs_get_a_friendly_404_page(client: TestClient, seeded: Seede
 
 
 def test_calendar_files_for_one_fair_and_for_a_filtered_list(client: TestClient, seeded: Seeded) -> None:
-    one = _fair(client, seeded.key, title="测试招聘会，含逗号；和分号", start=datetime(2099, 5, 9, 9, 0, tzinfo=BEIJING))
+    one = _fair(client, seeded.key, title="测试招聘会, 含逗号; 和分号", start=datetime(2099, 5, 9, 9, 0, tzinfo=BEIJING))
     other = _fair(client, seeded.key, title="北京招聘会", region_code="110105")
     resp = client.get(f"/fairs/{one['id']}.ics")
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/calendar")
     body = resp.text
     assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
     assert "DTSTART:20990509T010000Z" in body and "DTEND:20990509T070000Z" in body  # 09:00 Beijing is 01:00 UTC
-    assert "SUMMARY:测试招聘会\\，含逗号\\；和分号" in body and f"UID:fair-{one['id']}@testserver" in body
+    assert "SUMMARY:测试招聘会\\, 含逗号\\; 和分号" in body and f"UID:fair-{one['id']}@testserver" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     listed = client.get("/fairs.ics", params={"province": "440000"}).text
     assert listed.count("BEGIN:VEVENT") == 1 and one["id"] in listed and other["id"] not in listed
