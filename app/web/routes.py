@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pydantic
 from fastapi import APIRouter, Request
@@ -77,6 +78,20 @@ def _empty_suggestions(query: PageQuery, chips: list[filters.Chip]) -> list[tupl
     return out
 
 
+def _feeds(query: PageQuery, base: str, fair_title: str | None) -> dict[str, str]:
+    """The RSS and Atom feeds of this very search (newest first), and what to call them."""
+    params = query.searched().model_dump(mode="json", exclude_defaults=True)
+    params.pop("sort", None)
+    qs = urlencode(params, doseq=True)
+    suffix = f"?{qs}" if qs else ""
+    words = [query.search.q] if query.search.q else []
+    if fair_title:
+        words.append(fair_title)
+    title = "、".join(words) + "的新职位" if words else "最新职位"
+    return {"rss": f"{base}/api/v1/jobs/feed.rss{suffix}", "atom": f"{base}/api/v1/jobs/feed.atom{suffix}",
+            "title": title}
+
+
 @router.get("/")
 def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
     start = time.perf_counter()
@@ -99,7 +114,8 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
         "within_choices": filters.posted_within_choices(query.posted_within), "sorts": SORT,
         "next_url": query.next_url(result.next_cursor) if result.next_cursor else None,
         "prev_url": query.prev_url(), "suggestions": _empty_suggestions(query, chips), "fairs": fairs,
-        "fair_title": fair_title,
+        "fair_title": fair_title, "feeds": _feeds(query, settings.base_url, fair_title),
+        "canonical": settings.base_url + query.url(),
     }
     return page("search.html", data_ms=_ms(start), **context)
 

@@ -136,3 +136,38 @@ def test_a_series_lists_its_main_venue_and_sub_venues_together(client: TestClien
     assert "2026届春季校园招聘系列活动" in page and f'href="/fairs/{main["id"]}"' in page and "主会场" in page
     listed = client.get("/api/v1/fairs", params={"series": sid}).json()["items"]
     assert {f["id"] for f in listed} == {main["id"], *(s["id"] for s in subs)}
+
+
+def test_search_pages_link_their_rss_and_atom_feeds(client: TestClient, seeded: Seeded) -> None:
+    text = client.get("/", params={"q": "会计", "region": "110000", "sort": "salary"}, headers=HTML).text
+    rss = "http://testserver/api/v1/jobs/feed.rss?q=%E4%BC%9A%E8%AE%A1&amp;region=110000"
+    assert f'<link rel="alternate" type="application/rss+xml" title="RSS：会计的新职位" href="{rss}">' in text
+    assert f'href="{rss.replace("feed.rss", "feed.atom")}"' in text
+    assert "订阅这个搜索" in text
+    feed = client.get("/api/v1/jobs/feed.rss", params={"q": "会计", "region": "110000"})
+    assert feed.status_code == 200 and "会计助理" in feed.text
+
+
+def test_robots_and_a_sitemap_index_with_paged_job_sitemaps(client: TestClient, seeded: Seeded,
+                                                           monkeypatch: Any) -> None:
+    from app.web import discovery
+
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and "Sitemap: http://testserver/sitemap.xml" in robots.text
+    assert "Disallow: /api/" in robots.text
+    monkeypatch.setattr(discovery, "PER_FILE", 10)
+    monkeypatch.setattr(discovery, "_starts", {})
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200 and index.headers["content-type"].startswith("application/xml")
+    import re
+    files = re.findall(r"<loc>([^<]+)</loc>", index.text)
+    assert files[0] == "http://testserver/sitemaps/pages.xml" and len(files) == 1 + 3  # 29 open jobs, 10 a file
+    urls = []
+    for f in files[1:]:
+        body = client.get(f.removeprefix("http://testserver")).text
+        urls += re.findall(r"<loc>([^<]+)</loc>", body)
+    assert len(urls) == len(set(urls)) == 29 and all(u.startswith("http://testserver/jobs/") for u in urls)
+    assert "<lastmod>" in body
+    fair = _fair(client, seeded.key)
+    assert f"/fairs/{fair['id']}</loc>" in client.get("/sitemaps/pages.xml").text
+    assert client.get("/sitemaps/jobs-%3Cx%3E.xml").status_code == 404
