@@ -24,6 +24,7 @@ from app.api import (
     reports,
     rules,
     sources,
+    suggest,
     visits,
     webhooks,
 )
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                    fairs, visits, cases, reports, rules, oversight):
         app.include_router(module.router)
     app.include_router(fairs.series_router)
+    app.include_router(suggest.router)
     web.install(app)
     apidocs.install(app)
     install_openapi(app)

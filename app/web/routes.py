@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from app.models import Fair, utcnow
 from app.schemas.common import SafeStr
 from app.schemas.search import SearchQuery
 from app.search.service import SearchResult, query_terms, search_jobs
+from app.search.suggest import suggest_index
 from app.services.fairs import fairs_of_jobs
 
 from . import filters
@@ -78,6 +80,13 @@ def _empty_suggestions(query: PageQuery, chips: list[filters.Chip]) -> list[tupl
     return out
 
 
+def _hints(db: Database, key: str, q: str) -> list[str]:
+    """Real titles and employer names that what was typed begins, or spells in pinyin."""
+    with db.read() as session:
+        index = suggest_index(session, key)
+    return [e.text for e in index.suggest(q, 10)]
+
+
 def _feeds(query: PageQuery, base: str, fair_title: str | None) -> dict[str, str]:
     """The RSS and Atom feeds of this very search (newest first), and what to call them."""
     params = query.searched().model_dump(mode="json", exclude_defaults=True)
@@ -102,6 +111,12 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
             return error_page(404, "招聘会不存在", "链接里的招聘会不存在，可能已被删除。可以在招聘会列表里重新选择。",
                               back="/fairs")
         result, fairs = _search(db, settings.secret_key, query.searched(), query.cursor, filters.FACETS)
+        typed, hints = None, []
+        if query.search.q and not result.items and not query.cursor:
+            hints = _hints(db, settings.database_url, query.search.q)
+            if hints and query.search.q.isascii():  # pinyin typed on a phone: search the Chinese it spells
+                typed, query = query.search.q, replace(query, search=query.search.model_copy(update={"q": hints[0]}))
+                result, fairs = _search(db, settings.secret_key, query.searched(), None, filters.FACETS)
     except (PageInvalid, pydantic.ValidationError, HubError) as exc:
         if isinstance(exc, HubError) and exc.status != 422:
             raise
@@ -115,7 +130,8 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
         "next_url": query.next_url(result.next_cursor) if result.next_cursor else None,
         "prev_url": query.prev_url(), "suggestions": _empty_suggestions(query, chips), "fairs": fairs,
         "fair_title": fair_title, "feeds": _feeds(query, settings.base_url, fair_title),
-        "canonical": settings.base_url + query.url(),
+        "canonical": settings.base_url + query.url(), "typed": typed,
+        "hints": [(h, query.url(q=h)) for h in hints if h != query.search.q][:5],
     }
     return page("search.html", data_ms=_ms(start), **context)
 
