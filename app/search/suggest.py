@@ -16,7 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -40,9 +40,14 @@ def fold(text: str) -> str:
     return _NOT_KEY.sub("", clean_text(text).lower())
 
 
+def _as_is(chars: str) -> Any:
+    """What pypinyin cannot read (letters, digits) stays as it is, one syllable per character."""
+    return list(chars)
+
+
 def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin, initials) of a text: 会计 → ("kuaiji", "kj"); ASCII words stay as they are."""
-    syllables = [s.lower() for s in lazy_pinyin(fold(text), errors=lambda chars: list(chars))]
+    syllables = [s.lower() for s in lazy_pinyin(fold(text), errors=_as_is)]
     syllables = [s for s in syllables if s]
     full = "".join(syllables)
     initials = "".join(s[0] for s in syllables if s[0].isalpha())
