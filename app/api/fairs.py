@@ -21,7 +21,7 @@ from app.schemas.campaign import (
     FairSeriesIn,
     FairSeriesOut,
 )
-from app.schemas.common import problem_responses
+from app.schemas.common import SafeStr, problem_responses
 from app.services.fairs import (
     cancel_fair,
     create_fair,
@@ -64,8 +64,8 @@ def get_fairs(db: DbDep, settings: SettingsDep,
               industry: Annotated[str | None, Query(pattern=r"^[A-Ta-t]$", description="GB/T 4754 section "
                                                     "letter of industry fairs")] = None,
               scope: FairScope | None = None,
-              series: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z]{1,64}$",
-                                                  description="Only this series' fairs")] = None,
+              series: Annotated[SafeStr | None, Query(pattern=r"^[0-9A-Za-z]{1,64}$",
+                                                      description="Only this series' fairs")] = None,
               date_from: Annotated[date | None, Query(description="Fairs still on at or after this Beijing day")
                                    ] = None,
               date_to: Annotated[date | None, Query(description="Fairs that start on or before this Beijing day")
@@ -73,8 +73,6 @@ def get_fairs(db: DbDep, settings: SettingsDep,
               when: Literal["upcoming", "past", "all"] = "upcoming",
               limit: Annotated[int, Query(ge=1, le=100)] = 20,
               cursor: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
-    """Public. A region takes the fairs inside it and the national (online) ones; ``date_from`` /
-    ``date_to`` keep the fairs that touch those Beijing days."""
     code = region_code(region)
     if date_from and date_to and date_to < date_from:
         raise ValidationFailed("The dates are the wrong way round.",

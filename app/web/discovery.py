@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from app.api.deps import DbDep, SettingsDep
 from app.models import Fair, Job, utcnow
+from app.schemas.common import SafeStr
 
 from .render import SECURITY_HEADERS
 
@@ -83,7 +84,7 @@ def sitemap_pages(db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/sitemaps/jobs-{start}.xml")
-def sitemap_jobs(start: str, db: DbDep, settings: SettingsDep) -> Response:
+def sitemap_jobs(start: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     if not (start.isascii() and start.isalnum() and len(start) <= 64):
         return Response("not found", status_code=404, media_type="text/plain", headers=SECURITY_HEADERS)
     with db.read() as session:

@@ -18,6 +18,7 @@ from app.errors import HubError
 from app.export.ics import calendar
 from app.models import utcnow
 from app.normalize import children, region_by_code
+from app.schemas.common import SafeStr
 from app.schemas.search import SearchQuery
 from app.search.service import search_jobs
 from app.services.fairs import fair_documents, get_fair, list_fairs, series_fairs
@@ -192,7 +193,7 @@ def _not_found() -> Response:
 
 
 @router.get("/fairs/{fair_id}.ics")
-def fair_calendar(fair_id: str, db: DbDep, settings: SettingsDep) -> Response:
+def fair_calendar(fair_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     fair = _fair_or_none(db, fair_id)
     if fair is None:
         return _not_found()
@@ -200,7 +201,7 @@ def fair_calendar(fair_id: str, db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/fairs/{fair_id}")
-def fair_page(fair_id: str, db: DbDep, settings: SettingsDep) -> Response:
+def fair_page(fair_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     start = time.perf_counter()
     fair = _fair_or_none(db, fair_id)
     if fair is None:

@@ -108,8 +108,8 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
         query = parse_query(request.query_params)
         fair_title = _fair_title(db, query.search.fair)
         if fair_title is None:
-            return error_page(404, "招聘会不存在", "链接里的招聘会不存在，可能已被删除。可以在招聘会列表里重新选择。",
-                              back="/fairs")
+            return error_page(422, "招聘会不存在", "链接里的招聘会不存在，可能已被删除。可以在招聘会列表里重新选择。",
+                              errors=[("fair", "没有这个招聘会")], back="/fairs")
         result, fairs = _search(db, settings.secret_key, query.searched(), query.cursor, filters.FACETS)
         typed, hints = None, []
         if query.search.q and not result.items and not query.cursor:

@@ -118,7 +118,7 @@ def test_search_page_honours_fair_and_names_an_unknown_one(client: TestClient, s
     assert "会计专场招聘会" in page.text  # the chip names the fair
     for garbage in ("garbage", "NOSUCHFAIR"):
         bad = client.get("/", params={"fair": garbage}, headers=HTML)
-        assert bad.status_code == 404 and "招聘会不存在" in bad.text
+        assert bad.status_code == 422 and "招聘会不存在" in bad.text and 'href="/fairs"' in bad.text
     assert client.get("/", params={"fair": "<x>"}, headers=HTML).status_code == 422
 
 
