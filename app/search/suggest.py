@@ -45,8 +45,22 @@ def _as_is(chars: str) -> Any:
     return list(chars)
 
 
+_KEYS: dict[str, tuple[str, str]] = {}  # pinyin keys made before, so a rebuild redoes only new texts
+KEYS_KEPT = 200_000
+
+
 def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin, initials) of a text: 会计 → ("kuaiji", "kj"); ASCII words stay as they are."""
+    hit = _KEYS.get(text)
+    if hit is not None:
+        return hit
+    if len(_KEYS) >= KEYS_KEPT:
+        _KEYS.clear()
+    _KEYS[text] = keys = _pinyin_keys(text)
+    return keys
+
+
+def _pinyin_keys(text: str) -> tuple[str, str]:
     syllables = [s.lower() for s in lazy_pinyin(fold(text), errors=_as_is)]
     syllables = [s for s in syllables if s]
     full = "".join(syllables)
@@ -127,17 +141,22 @@ def load_entries(session: Session, n: int = VOCABULARY) -> list[Entry]:
     names = session.execute(select(Employer.name, count).join(Job, Job.employer_id == Employer.id)
                             .where(Job.status == "open").group_by(Employer.name)
                             .order_by(count.desc(), Employer.name).limit(n)).all()
-    return [Entry(t, "title", c) for t, c in titles if t] + [Entry(m, "employer", c) for m, c in names if m]
+    found = [Entry(t, "title", c) for t, c in titles if t] + [Entry(m, "employer", c) for m, c in names if m]
+    return sorted(found, key=lambda e: -e.weight)  # stable: titles before names of equal weight
 
 
 _cache: dict[str, tuple[float, tuple[Any, ...], SuggestIndex]] = {}
 _lock = threading.Lock()
 
 
+_building: set[str] = set()
+
+
 def suggest_index(session: Session, key: str) -> SuggestIndex:
-    """The index of the database named ``key``: built on first use; after the jobs changed,
-    built again at once while it is small (a few thousand entries cost milliseconds), else at
-    most every ``STALE_S``; in any case every ``REFRESH_S``."""
+    """The index of the database named ``key``. A small vocabulary (under ``SMALL`` entries) is
+    built in the request, again whenever the jobs changed; a large one is built in a background
+    thread (the request gets the ``SMALL`` most common entries at first, then the index before),
+    again after a change at most every ``STALE_S``, in any case every ``REFRESH_S``."""
     now = time.monotonic()
     current = version(session)
     hit = _cache.get(key)
@@ -146,10 +165,40 @@ def suggest_index(session: Session, key: str) -> SuggestIndex:
         age = now - built
         if age < REFRESH_S and (seen == current or (age < STALE_S and len(index.entries) >= SMALL)):
             return index
-    index = SuggestIndex.build(load_entries(session))
+        if len(index.entries) >= SMALL:
+            _build_later(session, key, current)
+            return index
+    entries = load_entries(session)
+    index = SuggestIndex.build(entries[:SMALL] if len(entries) > SMALL else entries)
     with _lock:
         _cache[key] = (now, current, index)
+    if len(entries) > SMALL:
+        _build_later(session, key, current, entries)
     return index
+
+
+def _build_later(session: Session, key: str, current: tuple[Any, ...], entries: list[Entry] | None = None) -> None:
+    """Build the whole index in a thread of its own (one per database at a time)."""
+    with _lock:
+        if key in _building:
+            return
+        _building.add(key)
+    engine = session.get_bind().engine
+
+    def run() -> None:
+        try:
+            found = entries
+            if found is None:
+                with Session(engine) as own:
+                    found = load_entries(own)
+            index = SuggestIndex.build(found)
+            with _lock:
+                _cache[key] = (time.monotonic(), current, index)
+        finally:
+            with _lock:
+                _building.discard(key)
+
+    threading.Thread(target=run, name="suggest-index", daemon=True).start()
 
 
 def forget(key: str | None = None) -> None:

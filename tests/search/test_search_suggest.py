@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from tests.search.conftest import Push
@@ -43,3 +46,20 @@ def test_the_search_page_reads_pinyin_typed_on_a_phone(push: Push, client: TestC
     assert page.status_code == 200
     assert "没有找到「kuaiji」，已为您显示「会计」的结果" in page.text and "找到 1 个职位" in page.text
     assert 'data-suggest="/api/v1/suggest"' in page.text
+
+
+def test_a_large_vocabulary_is_built_in_the_background_serving_the_commonest_meanwhile(
+        push: Push, client: TestClient, monkeypatch: Any) -> None:
+    from app.search import suggest
+
+    monkeypatch.setattr(suggest, "SMALL", 1)
+    monkeypatch.setattr(suggest, "_cache", {})
+    push(("A", {"title": "会计", "employer": {"name": "甲会计师事务所"}}),
+         ("B", {"title": "会计", "employer": {"name": "乙会计师事务所"}, "locations": [{"region_code": "110105"}]}),
+         ("C", {"title": "快递员", "employer": {"name": "丙物流有限公司"}}))
+    first = _texts(client, "k")
+    assert first == ["会计"]  # the commonest entry at once
+    deadline = time.monotonic() + 20
+    while "快递员" not in _texts(client, "kuaidi") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "快递员" in _texts(client, "kuaidi")  # the whole vocabulary, built in a thread
