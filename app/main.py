@@ -25,6 +25,7 @@ from app.api import (
     rules,
     sources,
     staff,
+    suggest,
     visits,
     webhooks,
 )
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     for module in (ops, partners, postings, changes, webhooks, exports, jobs, dedup, sources,
                    fairs, visits, cases, reports, rules, oversight, staff):
         app.include_router(module.router)
+    app.include_router(fairs.series_router)
+    app.include_router(suggest.router)
     web.install(app)
     console.install(app)
     apidocs.install(app)

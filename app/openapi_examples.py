@@ -78,9 +78,10 @@ def _problem(detail: str, errors: list[dict[str, str]], instance: str) -> dict[s
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     "post_partner": {
-        "request": {"name": "深圳大学", "kind": "university", "region_code": "440300"},
+        "request": {"name": "深圳大学", "kind": "university", "region_code": "440300",
+                    "website": "https://career.szu.edu.cn/"},
         "201": {"id": PARTNER_ID, "name": "深圳大学", "kind": "university", "region_code": "440300",
-                "created_at": NOW, "api_key": "hub_3f9c2a1b_kq0V7yJ2mX4nR8sT1uW5zA9cE3gH6iL0oP2rB4dF7hK",
+                "website": "https://career.szu.edu.cn/", "created_at": NOW, "api_key": "hub_3f9c2a1b_kq0V7yJ2mX4nR8sT1uW5zA9cE3gH6iL0oP2rB4dF7hK",
                 "api_key_id": KEY_ID},
         "problem": _problem("The request is not valid; see errors.",
                             [{"field": "kind", "message": "Input should be 'university', 'provincial_platform', "

@@ -77,6 +77,8 @@ LINKS: list[Link] = [
         "delete_fair": {"fair_id": "$response.body#/id"},
         "get_jobs": {"fair": "$response.body#/id"}})
       for op, status in (("post_fair", "201"), ("patch_fair", "200"))],
+    ("post_fair_series", "201", {"get_fair_series": {"series_id": "$response.body#/id"},
+                                 "get_fairs": {"series": "$response.body#/id"}}),
     *[(op, status, {target: {"case_id": "$response.body#/id"} for target in (
         "get_case", "patch_case", "get_recommendations", "post_pushes", "get_pushes", "post_record",
         "get_records", "delete_case")})

@@ -165,8 +165,9 @@ DESCRIPTIONS: dict[str, str] = {
     "post_fair": "Kinds `regional`, `industry`, `alliance`, `campus`; modes `online`, `offline`, `hybrid`. "
                  "`job_ids` must be jobs the hub knows (an unknown one is a 422 naming `job_ids[i]`); `ends_at` "
                  "must follow `starts_at`. List a fair's jobs with `GET /api/v1/jobs?fair=ID`.",
-    "get_fairs": "Filter by `region` (a province or city matches every fair inside it), `kind`, `mode` and `when` "
-                 "(`upcoming`, `past`, `all`); paged with `cursor`.",
+    "get_fairs": "Filter by `region` (a province or city matches every fair inside it, and the national online "
+                 "fairs serve it too), `kind`, `mode`, `industry`, `scope`, `series`, `date_from`/`date_to` (Beijing "
+                 "days the fair touches) and `when` (`upcoming`, `past`, `all`); paged with `cursor`.",
     "get_one_fair": "One fair with its employers and job ids.",
     "patch_fair": "Only the organiser may change a fair (anyone else gets 404); a cancelled fair cannot change (409).",
     "delete_fair": "Cancels the fair (the same as `POST /api/v1/fairs/{fair_id}/cancel`); it stays listed, marked "

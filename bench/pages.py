@@ -1,4 +1,6 @@
-"""Time the students' pages of a running hub: ``/`` without and with a query, and ``/jobs/{id}``.
+"""Time the students' pages of a running hub: ``/`` without and with a query, ``/jobs/{id}``,
+``/fairs``, ``/fairs/{id}`` and ``/api/v1/suggest`` (no Server-Timing there: its server time is
+the client's, over loopback).
 
     .venv/bin/python bench/pages.py --base-url http://127.0.0.1:8000 [--n 50] [--query 工程师 ...]
 
@@ -60,7 +62,8 @@ def measure(client: httpx.Client, path: str, n: int, cold: bool = False) -> dict
         if resp.status_code != 200:
             raise SystemExit(f"{path}: HTTP {resp.status_code}")
         timing = server_ms(resp.headers.get("server-timing", ""))
-        runs["server"].append(timing.get("data", 0.0) + timing.get("render", 0.0))
+        runs["server"].append(timing.get("data", 0.0) + timing.get("render", 0.0) if timing
+                              else runs["client"][-1])
         runs["render"].append(timing.get("render", 0.0))
     COLD_RUN[0] += 1 if cold else 0
     return runs
@@ -71,6 +74,13 @@ def job_ids(client: httpx.Client, k: int) -> list[str]:
     if not items:
         raise SystemExit("the hub has no open jobs to time")
     return [j["id"] for j in items]
+
+
+def fair_ids(client: httpx.Client, k: int) -> list[str]:
+    return [f["id"] for f in client.get("/api/v1/fairs", params={"when": "all", "limit": k}).json()["items"]]
+
+
+SUGGEST = ["kuaiji", "kj", "会", "gongchengshi", "java", "深圳"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -87,13 +97,15 @@ def main(argv: list[str] | None = None) -> None:
         cases += [(f"/?q={q}", "/?" + urlencode({"q": q})) for q in queries]
         cases += [(f"/?q={queries[0]} + filters", "/?" + urlencode({"q": queries[0], **FILTERS}))]
         cases += [("/jobs/{id}", f"/jobs/{i}") for i in job_ids(client, args.jobs)]
+        cases += [("/fairs", "/fairs"), *(("/fairs/{id}", f"/fairs/{i}") for i in fair_ids(client, 3))]
+        cases += [(f"suggest {q}", "/api/v1/suggest?" + urlencode({"q": q})) for q in SUGGEST]
         print(f"pages at {args.base_url}, {args.n} requests per case (ms)")
-        print("| page | client p50 | client p95 | server p50 | server p95 | render p50 |")
+        print("| page | client p50 | client p95 | server p50 | server p99 | render p50 |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        searches = [(label, path) for label, path in cases if not path.startswith("/jobs/")]
+        searches = [(label, path) for label, path in cases if path.startswith("/?") or path == "/"]
         timed = [(f"{label} warm", path, False) for label, path in searches]
         timed += [] if args.warm_only else [(f"{label} cold", path, True) for label, path in searches]
-        timed += [(label, path, False) for label, path in cases if path.startswith("/jobs/")]
+        timed += [(label, path, False) for label, path in cases if (label, path) not in searches]
         merged: dict[str, dict[str, list[float]]] = {}
         for label, path, cold in timed:
             runs = measure(client, path, args.n, cold)
@@ -104,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
                 merged[label] = runs
         for label, runs in merged.items():
             print(f"| {label} | {pct(runs['client'], 50):.1f} | {pct(runs['client'], 95):.1f} | "
-                  f"{pct(runs['server'], 50):.1f} | {pct(runs['server'], 95):.1f} | "
+                  f"{pct(runs['server'], 50):.1f} | {pct(runs['server'], 99):.1f} | "
                   f"{statistics.median(runs['render']):.1f} |")
     sys.stdout.flush()
 

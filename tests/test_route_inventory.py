@@ -17,6 +17,8 @@ from tests.fuzzing import INTERNALS
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Served but deliberately outside the API document: the students' pages and the document itself.
 PAGES = {("GET", "/"), ("GET", "/jobs/{job_id}"), ("GET", "/employers/{employer_id}"), ("GET", "/fairs"),
+         ("GET", "/fairs.ics"), ("GET", "/fairs/{fair_id}"), ("GET", "/fairs/{fair_id}.ics"), ("GET", "/robots.txt"),
+         ("GET", "/sitemap.xml"), ("GET", "/sitemaps/pages.xml"), ("GET", "/sitemaps/jobs-{start}.xml"),
          ("GET", "/static/{name}"), ("GET", "/openapi.json"), ("GET", "/docs"),
          ("GET", "/docs/assets/{name}"), ("GET", "/redoc")}
 # The operators' console (staff users sign in; docs/console.md).

@@ -57,7 +57,7 @@ def post_partner(body: PartnerIn, _: AdminDep, db: DbDep, settings: SettingsDep)
     region = check_partner_region(body.kind, body.region_code)
     with db.write() as session:
         partner, key = create_partner(session, name=body.name, kind=body.kind,
-                                      region_code=region, secret=settings.secret_key)
+                                      region_code=region, secret=settings.secret_key, website=body.website)
         return {**_out(partner), "api_key": key, "api_key_id": list_keys(session, partner.id)[0].id}
 
 

@@ -32,7 +32,8 @@ def load_demo(data_dir: str | None = None) -> dict[str, Any]:
                 partner = session.execute(select(Partner).where(Partner.name == spec["name"])).scalar_one_or_none()
                 if partner is None:
                     partner, key = create_partner(session, name=spec["name"], kind=spec["kind"],
-                                                  region_code=spec["region_code"], secret=settings.secret_key)
+                                                  region_code=spec["region_code"], secret=settings.secret_key,
+                                                  website=spec.get("website"))
                 else:
                     key = issue_key(session, partner.id, settings.secret_key)
                 ref = PartnerRef(partner.id, partner.kind)

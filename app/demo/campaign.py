@@ -26,7 +26,7 @@ from app.services.campaign import BEIJING, province_of, today_in_beijing
 from app.services.case_audit import Actor
 from app.services.cases import add_pushes, add_record, create_case
 from app.services.daily_reports import Submitter, submit
-from app.services.fairs import create_fair
+from app.services.fairs import cancel_fair, create_fair, create_series
 from app.services.partners import create_partner, issue_key
 from app.services.report_snapshots import ReportClock, take_snapshot
 from app.services.rules import set_flag, set_rules
@@ -135,6 +135,54 @@ def _seed_university(db: Database, uni: Partner, spec: tuple[Any, ...], postings
                 "employers": [{"name": f"示例参会企业{i}", "size": SIZES[i % len(SIZES)]} for i in range(8)]}, now)
 
 
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), BEIJING)
+
+
+def _seed_fairs(db: Database, national: Partner, guangdong: Partner, jiangsu: Partner, today: date) -> None:
+    """Fairs of every kind and mode: a national online industry fair, a series with a main venue
+    and five sub-venues, an alliance fair, a hybrid regional one, a cancelled one and a past one."""
+    now = utcnow()
+    employers = [{"name": f"示例{EMPLOYERS[i]}有限公司", "size": SIZES[i % len(SIZES)], "booth": f"A-{i + 1:02d}"}
+                 for i in range(6)]
+    with db.write() as session:
+        gd_jobs, js_jobs = _open_jobs(session, "440000", 30), _open_jobs(session, "320000", 10)
+
+        def fair(organiser: Partner, **spec: Any) -> Any:
+            start = spec.pop("start")
+            base = {"venue": None, "address": None, "url": None, "description": None, "job_ids": [],
+                    "employers": [], "ends_at": start + timedelta(hours=spec.pop("hours", 6))}
+            return create_fair(session, organiser.id, {**base, **spec, "starts_at": start}, now)
+
+        fair(national, title="全国高校毕业生信息技术行业线上专场招聘会", kind="industry", mode="online",
+             region_code="000000", industry="I", url="https://fair.example.gov.cn/room/it-2026",
+             start=_at(today + timedelta(days=3), 9), hours=48, description="信息技术行业委员会主办，全国毕业生均可参加。",
+             job_ids=gd_jobs[:8], employers=employers[:4])
+        fair(national, title="全国高校毕业生制造业线上专场招聘会", kind="industry", mode="online", region_code="000000",
+             industry="C", url="https://fair.example.gov.cn/room/mfg-2026", start=_at(today + timedelta(days=9), 9),
+             hours=72, job_ids=js_jobs[:4])
+        series = create_series(session, guangdong.id, {
+            "title": "2026届广东高校毕业生春季校园招聘系列活动",
+            "description": "一个主会场、五个分会场，同步举办。"}, now)
+        fair(guangdong, title="春季校园招聘系列活动·主会场（广州）", kind="regional", mode="hybrid",
+             region_code="440106", venue="广州国际采购中心", address="广州市天河区", series_id=series.id,
+             series_role="main", url="https://www.gdjy.example.gov.cn/live", start=_at(today + timedelta(days=5), 9),
+             job_ids=gd_jobs[8:16], employers=employers)
+        for i, (city, name) in enumerate([("440305", "深圳"), ("440604", "佛山"), ("441900", "东莞"),
+                                          ("440203", "韶关"), ("441402", "梅州")]):
+            fair(guangdong, title=f"春季校园招聘系列活动·{name}分会场", kind="campus" if i % 2 else "regional",
+                 mode="offline", region_code=city, venue=f"{name}市人才市场", series_id=series.id, series_role="sub",
+                 start=_at(today + timedelta(days=5), 9 + i % 2), job_ids=gd_jobs[16 + 2 * i:18 + 2 * i])
+        fair(jiangsu, title="长三角高校就业联盟双选会", kind="alliance", mode="offline", region_code="320100",
+             venue="南京国际博览中心", start=_at(today + timedelta(days=12), 9), job_ids=js_jobs[4:8],
+             employers=employers[2:])
+        cancelled = fair(jiangsu, title="苏州市区域专场招聘会（已取消）", kind="regional", mode="offline",
+                         region_code="320505", venue="苏州国际博览中心", start=_at(today + timedelta(days=7), 13))
+        cancel_fair(cancelled, now)
+        fair(guangdong, title="2025届秋季线上双选会", kind="regional", mode="online", region_code="440000",
+             url="https://www.gdjy.example.gov.cn/autumn", start=_at(today - timedelta(days=60), 9), hours=72)
+
+
 def load_campaign_demo(db: Database, settings: Settings, postings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Create (or reuse) the campaign's demo partners and their records; their keys for the banner."""
     rng = random.Random(24365)
@@ -158,6 +206,7 @@ def load_campaign_demo(db: Database, settings: Settings, postings: list[dict[str
         return out
     now = utcnow()
     guangdong = platforms["440000"]
+    _seed_fairs(db, national, guangdong, platforms["320000"], today)
     with db.write() as session:
         set_rules(session, "national", "", {"visit_employers": 100, "new_employers": 100, "case_pushes": 3},
                   province=None, by_partner_id=national.id, now=now)

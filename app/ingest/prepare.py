@@ -36,6 +36,7 @@ from app.normalize import (
     region_by_code,
     resolve_location,
 )
+from app.normalize.headings import tidy_headings
 from app.normalize.regions import Region
 from app.schemas.common import storable_or_none
 from app.schemas.posting import LocationIn, PostingIn, SalaryIn
@@ -134,6 +135,12 @@ def _opt(value: str | None, *, multiline: bool = False) -> str | None:
         return None
     cleaned = clean_text(value, multiline=multiline)
     return cleaned or None
+
+
+def _description(value: str | None) -> str | None:
+    """Cleaned like any text, and each repeated scraped heading said once."""
+    cleaned = _opt(value, multiline=True)
+    return tidy_headings(cleaned) or None if cleaned else None
 
 
 def _resolve(text: str, hint: str | None) -> Region | None:
@@ -238,7 +245,7 @@ def normalise(posting: PostingIn, raw: dict[str, Any], region_hint: str | None =
         "employer": {"name": name, "credit_code": code or None, "credit_code_verified": verified,
                      "type": values["employer.type"]},
         "locations": locations,
-        "description": _opt(posting.description, multiline=True),
+        "description": _description(posting.description),
         "job_type": values["job_type"],
         "education": values["education"],
         "majors": [m for m in (clean_text(x) for x in posting.majors) if m],

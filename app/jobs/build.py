@@ -11,12 +11,15 @@ Precedence (best first), per field, among the postings that have a value for it:
 
 One exception: descriptions are often cut short, so when the winner's description is the
 beginning of another member's, the longer text is taken. ``field_sources`` records which
-posting supplied each field (and ``employer``). Pure: no database.
+posting supplied each field (and ``employer``). Where no posting states a job type, the title
+may (实习 → internship, 兼职 → part_time; 校招/应届 add the 校园招聘 tag): ``field_sources``
+then says ``title:<posting id>``. Pure: no database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,6 +107,7 @@ def _fields(ordered: Sequence[Sourced]) -> JobFields:
         if fuller is not None:
             values["description"], sources["description"] = fuller["data"]["description"], fuller["id"]
     sources["employer"] = best["id"]
+    _read_title(values, sources)
     salary: SalaryDoc | None = values["salary"]
     posted = values["posted_at"]
     return {
@@ -121,6 +125,38 @@ def _fields(ordered: Sequence[Sourced]) -> JobFields:
         "posted_at": datetime.fromisoformat(posted) if posted else None,
         "field_sources": sources,
     }
+
+
+# What a title says when the partner sent no job type: 实习/见习 an internship, 兼职 part-time
+# (an internship wins: 兼职实习 is one); 校招/应届/届 a campus vacancy (the 校园招聘 tag).
+_INTERNSHIP = re.compile(r"实习|见习|(?<![a-z])intern(ship)?(?![a-z])", re.IGNORECASE)
+_PART_TIME = re.compile(r"兼职|(?<![a-z])part[- ]?time(?![a-z])", re.IGNORECASE)
+_CAMPUS = re.compile(r"校招|校园招聘|应届|\d{2,4}\s*届|管培生|(?<![a-z])campus(?![a-z])", re.IGNORECASE)
+CAMPUS_TAG = "校园招聘"
+FROM_TITLE = "title:"
+
+
+def read_job_type(title: str) -> str | None:
+    """The job type a title states (``internship``, ``part_time``), or None."""
+    if _INTERNSHIP.search(title):
+        return "internship"
+    if _PART_TIME.search(title):
+        return "part_time"
+    return None
+
+
+def _read_title(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """Fill the job type and the campus tag from the title where the postings say nothing;
+    ``field_sources`` then says ``title:<posting id>`` (read from that posting's title)."""
+    title = values["title"] or ""
+    origin = FROM_TITLE + sources.get("title", "")
+    if values["job_type"] is None and (found := read_job_type(title)) is not None:
+        values["job_type"], sources["job_type"] = found, origin
+    tags = values["tags"] or []
+    if CAMPUS_TAG not in tags and _CAMPUS.search(title):
+        values["tags"] = [*tags, CAMPUS_TAG]
+        if not tags:
+            sources["tags"] = origin
 
 
 def _refined(locations: list[LocationDoc], ordered: Sequence[Sourced]) -> list[LocationDoc]:

@@ -1,7 +1,17 @@
 """ORM models, one table per file."""
 
 from .base import Base, new_id, utcnow
-from .campaign import SIZE_CLASSES, SME_CLASSES, Case, CasePush, CaseRecord, Fair, FairJob, Visit
+from .campaign import (
+    SIZE_CLASSES,
+    SME_CLASSES,
+    Case,
+    CasePush,
+    CaseRecord,
+    Fair,
+    FairJob,
+    FairSeries,
+    Visit,
+)
 from .campaign_rules import RULE_LEVELS, RULES, CampaignRule, UniversityFlag
 from .case_audit import CaseAudit
 from .change import Change, Counter
@@ -33,7 +43,8 @@ __all__ = [
     "PARTNER_KINDS", "ApiKey", "Partner", "POSTING_STATUSES", "Posting", "SearchDoc", "SearchText",
     "Webhook", "WebhookDelivery", "JobDocument",
     "Source", "SourceItem", "STAFF_ROLES", "StaffSession", "StaffUser", "RUN_STATUSES", "SyncRun",
-    "SIZE_CLASSES", "SME_CLASSES", "Fair", "FairJob", "Visit", "Case", "CasePush", "CaseRecord", "CaseAudit",
+    "SIZE_CLASSES", "SME_CLASSES", "Fair", "FairJob", "FairSeries", "Visit", "Case", "CasePush", "CaseRecord",
+    "CaseAudit",
     "RULES", "RULE_LEVELS", "CampaignRule", "UniversityFlag", "ReportRun", "ReportSnapshot", "ReportSubmission",
     "EmployerName", "JobBlock", "JobBlockNew", "JobMerge", "JobSignature", "PostingMatch", "PostingOverride",
 ]

@@ -17,6 +17,10 @@ from .base import Base, JSONType, UTCDateTime, new_id, utcnow
 
 FAIR_KINDS = ("regional", "industry", "alliance", "campus")
 FAIR_MODES = ("online", "offline", "hybrid")
+FAIR_SCOPES = ("regional", "national")
+SERIES_ROLES = ("main", "sub")
+# A national fair's region: it serves the whole country (online fairs only).
+NATIONAL_REGION = "000000"
 CASE_CATEGORIES = ("low_income", "disabled", "zero_employment_family", "hvc_expansion", "training_participant",
                    "other")
 CASE_STATUSES = ("open", "placed", "closed")
@@ -26,8 +30,26 @@ SIZE_CLASSES = ("large", "medium", "small", "micro")
 SME_CLASSES = ("medium", "small", "micro")
 
 
+class FairSeries(Base):
+    """A named series of fairs (a campaign's 系列招聘活动): one main venue and its sub-venues,
+    each a fair of its own, listed together."""
+
+    __tablename__ = "fair_series"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    organiser_id: Mapped[str] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Fair(Base):
-    """A recruitment fair (招聘会) run by its organiser partner; cancelled fairs stay visible."""
+    """A recruitment fair (招聘会) run by its organiser partner; cancelled fairs stay visible.
+
+    ``industry`` is the GB/T 4754 section of an industry fair (分行业专场); ``scope`` national
+    means an online fair for the whole country (``region_code`` ``000000``); ``series_id`` and
+    ``series_role`` place it in a series as its main venue or a sub-venue."""
 
     __tablename__ = "fairs"
     __table_args__ = (Index("ix_fairs_starts_at_id", "starts_at", "id"),)
@@ -47,6 +69,10 @@ class Fair(Base):
     description: Mapped[str | None] = mapped_column(Text)
     employers: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    industry: Mapped[str | None] = mapped_column(String(1))
+    scope: Mapped[str] = mapped_column(String(16), default="regional")
+    series_id: Mapped[str | None] = mapped_column(ForeignKey("fair_series.id", ondelete="SET NULL"), index=True)
+    series_role: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

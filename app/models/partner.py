@@ -26,6 +26,8 @@ class Partner(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     region_code: Mapped[str | None] = mapped_column(String(6))
+    # Its career site or contact page: a job's last way to apply when no source links one.
+    website: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     api_keys: Mapped[list[ApiKey]] = relationship(back_populates="partner", lazy="raise")

@@ -13,6 +13,9 @@ from .common import Id, NonBlank, SafeStr, StrictModel
 
 FairKind = Literal["regional", "industry", "alliance", "campus"]
 FairMode = Literal["online", "offline", "hybrid"]
+FairScope = Literal["regional", "national"]
+SeriesRole = Literal["main", "sub"]
+NATIONAL_REGION = "000000"
 SizeClass = Literal["large", "medium", "small", "micro"]
 SIZE_DOC = "大型 large, 中型 medium, 小型 small, 微型 micro (SMEs: medium, small, micro)"
 
@@ -32,6 +35,16 @@ def _plausible(value: datetime) -> datetime:
 
 When = Annotated[AwareDatetime, AfterValidator(_plausible)]
 RegionCode = Annotated[SafeStr, Field(min_length=6, max_length=6, pattern=r"^\d{6}$"), AfterValidator(_region)]
+
+
+def _fair_region(code: str) -> str:
+    return code if code == NATIONAL_REGION else _region(code)
+
+
+# A fair's region: a GB/T 2260 code, or 000000 for a national (online) fair.
+FairRegion = Annotated[SafeStr, Field(min_length=6, max_length=6, pattern=r"^\d{6}$"), AfterValidator(_fair_region)]
+Industry = Annotated[SafeStr, Field(min_length=1, max_length=1, pattern=r"^[A-Ta-t]$"),
+                     AfterValidator(str.upper)]
 Text300 = Annotated[NonBlank, Field(max_length=300)]
 Url = Annotated[SafeStr, Field(max_length=2048, pattern=r"^https?://\S+$")]
 JobId = Id
@@ -43,13 +56,25 @@ class FairEmployer(StrictModel):
     name: Text300
     credit_code: Annotated[SafeStr, Field(max_length=18)] | None = None
     size: SizeClass | None = Field(default=None, description=SIZE_DOC)
+    booth: Annotated[NonBlank, Field(max_length=50)] | None = Field(default=None, description="Booth (展位号), "
+                                                                     "e.g. A-12")
+    job_ids: list[JobId] = Field(default=[], max_length=200, description="This employer's jobs at the fair "
+                                 "(existing job ids; they join the fair's jobs)")
 
 
 class FairIn(StrictModel):
     title: Text300
     kind: FairKind = Field(description="regional 区域性, industry 行业性, alliance 联盟性, campus 校园专场")
     mode: FairMode
-    region_code: RegionCode = Field(description="Where the fair is (or whose graduates it serves, online)")
+    region_code: FairRegion | None = Field(default=None, description="Where the fair is (or whose graduates it "
+                                           "serves, online); required unless scope is national (then 000000)")
+    scope: FairScope | None = Field(default=None, description="national: an online (or hybrid) fair for the whole "
+                                    "country, region 000000; regional (default) otherwise")
+    industry: Industry | None = Field(default=None, description="GB/T 4754 section letter A-T of an industry "
+                                      "fair (分行业专场)")
+    series_id: JobId | None = Field(default=None, description="One of your fair series (POST /api/v1/fair-series)")
+    series_role: SeriesRole | None = Field(default=None, description="main 主会场 or sub 分会场 (default sub) "
+                                           "within the series")
     venue: Text300 | None = None
     address: Annotated[NonBlank, Field(max_length=500)] | None = None
     url: Url | None = None
@@ -66,7 +91,11 @@ class FairPatch(StrictModel):
     title: Text300 | None = None
     kind: FairKind | None = None
     mode: FairMode | None = None
-    region_code: RegionCode | None = None
+    region_code: FairRegion | None = None
+    scope: FairScope | None = None
+    industry: Industry | None = None
+    series_id: JobId | None = None
+    series_role: SeriesRole | None = None
     venue: Text300 | None = None
     address: Annotated[NonBlank, Field(max_length=500)] | None = None
     url: Url | None = None
@@ -86,6 +115,11 @@ class FairOut(StrictModel):
     mode: FairMode
     region_code: str
     region_name: str | None
+    scope: FairScope
+    industry: str | None
+    series_id: str | None
+    series_role: SeriesRole | None
+    series_title: str | None
     venue: str | None
     address: str | None
     url: str | None
@@ -102,6 +136,22 @@ class FairOut(StrictModel):
 class FairList(StrictModel):
     items: list[FairOut]
     next_cursor: str | None
+
+
+class FairSeriesIn(StrictModel):
+    title: Text300 = Field(examples=["2026届高校毕业生春季校园招聘系列活动"])
+    description: Annotated[SafeStr, Field(max_length=20000)] | None = None
+
+
+class FairSeriesOut(StrictModel):
+    id: str
+    organiser_id: str
+    organiser_name: str
+    title: str
+    description: str | None
+    fairs: list[FairOut] = Field(description="The main venue first, then the sub-venues, soonest first")
+    created_at: datetime
+    updated_at: datetime
 
 
 # -- visits ----------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ class PartnerIn(StrictModel):
     name: Annotated[NonBlank, Field(max_length=200)]
     kind: PartnerKind
     region_code: Annotated[SafeStr, Field(pattern=r"^\d{6}$")] | None = None
+    website: Annotated[SafeStr, Field(max_length=2048, pattern=r"^https?://\S+$")] | None = Field(
+        default=None, description="Career site or contact page: where students apply when a job links no page")
 
 
 class PartnerPatch(StrictModel):
@@ -21,6 +23,8 @@ class PartnerPatch(StrictModel):
 
     name: Annotated[NonBlank, Field(max_length=200)] | None = None
     region_code: Annotated[SafeStr, Field(pattern=r"^\d{6}$")] | None = None
+    website: Annotated[SafeStr, Field(max_length=2048, pattern=r"^https?://\S+$")] | None = Field(
+        default=None, description="Career site or contact page: where students apply when a job links no page")
 
 
 class PartnerOut(StrictModel):
@@ -28,6 +32,7 @@ class PartnerOut(StrictModel):
     name: str
     kind: PartnerKind
     region_code: str | None
+    website: str | None = None
     created_at: datetime
 
 

@@ -116,3 +116,14 @@ class FeedQuery(SearchQuery):
     """The feeds and the CSV export: a search, newest first unless told otherwise."""
 
     sort: Sort = Field("newest", examples=["salary"])
+
+
+class Suggestion(BaseModel):
+    text: str = Field(description="A real job title or employer name", examples=["会计"])
+    kind: Literal["title", "employer"]
+    jobs: int = Field(description="Open jobs with this title or employer")
+
+
+class SuggestList(BaseModel):
+    q: str
+    suggestions: list[Suggestion] = Field(description="At most 10, the best first")

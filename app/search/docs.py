@@ -19,7 +19,7 @@ from sqlalchemy import RowMapping
 from app.jobs.rows import PostingDoc
 from app.normalize import ancestors
 
-from .tokens import text_tokens
+from .tokens import text_tokens, title_marks
 
 # Salary thresholds (monthly CNY): a job holds ``_sal_T`` for each T at or below its
 # salary, so "at least X" is one token (then checked exactly).
@@ -63,17 +63,22 @@ class Doc:
         found = known.head.get(self.head_text) if known is not None else None
         return found if found is not None else text_tokens(*self.head_text.split("\n"), bridge=True)
 
+    def title_marks(self) -> list[str]:
+        """The title's marked tokens and its exact token (``tokens.title_marks``)."""
+        return title_marks(title_of(self.head_text))
+
     def body_tokens(self, known: KnownTokens | None = None) -> list[str]:
         found = known.body.get(self.body_text) if known is not None else None
         return found if found is not None else text_tokens(self.body_text)
 
     def fts_tokens(self, known: KnownTokens | None = None) -> str:
-        """SQLite's one FTS5 column: head tokens twice (``_h``-marked, so "in the title" is its
-        own term), then every text token, each once, and the filter tokens (which no text token
-        equals: text tokens hold no ``_``, and no filter token starts ``_h``)."""
+        """SQLite's one FTS5 column: head tokens twice (``_h``-marked, so "in the title or the
+        employer" is its own term), the title's marks, then every text token, each once, and
+        the filter tokens (which no text token equals: text tokens hold no ``_``, and no filter
+        token starts ``_h``, ``_t`` or ``_x``)."""
         texts = known.fts.get((self.head_text, self.body_text)) if known is not None else None
         if texts is None:
-            texts = fts_text(self.head_tokens(known), self.body_tokens(known))
+            texts = fts_text(self.head_tokens(known), self.body_tokens(known), self.title_marks())
         filters = " ".join(self.filter_tokens())
         return f"{texts} {filters}" if texts else filters
 
@@ -123,18 +128,23 @@ def posting_tokens(data: PostingDoc, *, fts: bool = True) -> KnownTokens:
     if body:
         known.body[body] = body_tokens
     if fts:
-        known.fts[(head, body)] = fts_text(head_tokens, body_tokens)
+        known.fts[(head, body)] = fts_text(head_tokens, body_tokens, title_marks(title))
     return known
 
 
-def fts_text(head: list[str], body: list[str]) -> str:
+def fts_text(head: list[str], body: list[str], marks: list[str]) -> str:
     """The text part of SQLite's FTS5 column (see ``Doc.fts_tokens``)."""
-    return " ".join(dict.fromkeys(["_h" + t for t in head] + head + body))
+    return " ".join(dict.fromkeys(["_h" + t for t in head] + marks + head + body))
 
 
 def head_of(title: str, employer_name: str) -> str:
     """A job's indexed head: its title and its employer's name, one per line."""
     return f"{title}\n{employer_name}"
+
+
+def title_of(head_text: str) -> str:
+    """The title part of a head text (``head_of``)."""
+    return head_text.rsplit("\n", 1)[0]
 
 
 def body_of(description: str | None, majors: list[str] | None, tags: list[str] | None) -> str:

@@ -10,6 +10,7 @@ goes to the GIN bitmap, which is then small.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import text
@@ -41,7 +42,7 @@ def _cond(plan: Plan, column: str, body_only: bool, args: dict[str, Any]) -> str
         args["a"] = query
         conds.append(f"{column} @@ CAST(:a AS tsquery)")
     if body_only and plan.terms:
-        args["h"] = tsquery(plan, text_only=True)
+        args["h"] = tsquery(replace(plan, exclude=()), text_only=True)
         conds.insert(0, "NOT head_tsv @@ CAST(:h AS tsquery)")
     if plan.no_salary:
         conds.append("salary IS NULL")
@@ -89,7 +90,7 @@ class PostgresEngine:
         """Up to ``limit`` matching rows of one docid range (newest first if ``ordered``), by
         whichever of walk, sample or GIN the statistics make cheapest. A walk or a sample that
         comes back short hands over to the next; GIN is exact and always the last."""
-        column = "head_tsv" if tier == "head" or not plan.terms else "full_tsv"
+        column = "head_tsv" if tier in ("head", "marked") or not plan.terms else "full_tsv"
         args: dict[str, Any] = {"limit": limit}
         cond, where = _cond(plan, column, tier == "body", args), _range(rng, args)
         if "@@" not in cond or plan.docids is not None:  # the primary key finds these rows (or walks)
@@ -128,7 +129,8 @@ class PostgresEngine:
         raise AssertionError("unreachable: GIN is always among the ways")
 
     def page(self, plan: Plan, tier: str, after: int | None, n: int) -> list[int]:
-        """Docids of matches with keys below ``after``, newest first; tier ``all``, ``head`` or ``body``."""
+        """Docids of matches with keys below ``after``, newest first; tier ``all``, ``head``, ``body``
+        or ``marked`` (the plan's terms are marked tokens, held in ``head_tsv``)."""
         found = [r[0] for rng in docid_ranges(plan.status, plan.since, after)
                  for r in self._fetch(plan, tier, rng, n, "docid", True, WALK_ROWS)]
         return sorted(found, key=doc_key, reverse=True)[:n]

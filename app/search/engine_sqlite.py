@@ -62,7 +62,8 @@ class SqliteEngine:
         return list(self.session.execute(text(sql), args))
 
     def page(self, plan: Plan, tier: str, after: int | None, n: int) -> list[int]:
-        """Docids of matches with keys below ``after``, newest first; tier ``all``, ``head`` or ``body``."""
+        """Docids of matches with keys below ``after``, newest first; tier ``all``, ``head``, ``body``
+        or ``marked`` (the plan's terms are marked tokens already: FTS5 holds them as they are)."""
         expr = fts_expr(plan, tier == "head", tier == "body")
         found: list[int] = []
         for lo, hi, _ in docid_ranges(plan.status, plan.since, after):

@@ -75,4 +75,4 @@ def _row(docid: int, d: Doc, known: KnownTokens) -> dict[str, Any]:
     head = d.head_tokens(known)
     tags = d.filter_tokens()
     return {"docid": docid, **{c: getattr(d, c) for c in DOC_COLUMNS}, "digest": d.text_digest(),
-            "head": " ".join(head + tags), "full": " ".join(head + d.body_tokens(known) + tags)}
+            "head": " ".join(head + d.title_marks() + tags), "full": " ".join(head + d.body_tokens(known) + tags)}

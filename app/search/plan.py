@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .docs import THRESHOLDS
+from .tokens import TITLE_MARK
 
 Group = tuple[str, tuple[str, ...]]
 
@@ -24,6 +25,26 @@ class Plan:
     since: int | None = None      # lowest key (posted_since)
     no_salary: bool = False       # only jobs without a salary (the salary order's last band)
     docids: tuple[int, ...] | None = None  # only these docs (a fair's jobs: at most 1,000)
+    exact: str | None = None      # the exact-title token of the query (``tokens.exact_token``)
+    exclude: tuple[tuple[str, ...], ...] = ()  # docs holding every token of one of these are left out
+
+    def title_terms(self) -> tuple[str, ...]:
+        """The query's tokens as the title's own (``_t``-marked; a prefix stays a prefix)."""
+        return tuple(TITLE_MARK + t for t in self.terms)
+
+    def tier(self, name: str) -> tuple[Plan, str]:
+        """The plan of one relevance tier and the engine tier that runs it: ``exact`` (the title
+        is the query), ``title`` (the title holds every query token), ``head`` (title and
+        employer together hold them), ``body`` (the rest). Each leaves out the tiers above it."""
+        if name == "exact":
+            exact = (self.exact,) if self.exact else ()
+            return replace(self, terms=exact + self.title_terms()), "marked"
+        if name == "title":
+            return replace(self, terms=self.title_terms(),
+                           exclude=((self.exact,),) if self.exact else ()), "marked"
+        if name == "head":
+            return replace(self, exclude=(self.title_terms(),)), "head"
+        return self, "body"
 
     def without(self, field: str) -> Plan:
         """The same plan minus one field's filter (facet counts ignore their own selection)."""
@@ -64,6 +85,7 @@ def fts_expr(plan: Plan, head_only: bool = False, body_only: bool = False) -> st
         return ""
     expr = " AND ".join(parts)
     nots = [head] if body_only and plan.terms else []
+    nots += [" AND ".join(tok(t) for t in toks) for toks in plan.exclude if toks]
     nots += [" OR ".join(tok(t) for t in toks) for name, toks in plan.groups if name[0] == "!"]
     if plan.no_salary:
         nots.append('"_sal_0"')
@@ -79,6 +101,7 @@ def tsquery(plan: Plan, text_only: bool = False) -> str:
         return f"'{t[:-1]}':*" if t.endswith("*") else f"'{t}'"
 
     parts = [tok(t) for t in plan.terms]
+    parts += ["!(" + " & ".join(tok(t) for t in toks) + ")" for toks in plan.exclude if toks]
     if not text_only:
         for name, toks in plan.groups:
             alt = " | ".join(tok(t) for t in toks)

@@ -32,7 +32,7 @@ from .docs import BANDS, doc_key, since_key, value_token
 from .engine_pg import PostgresEngine
 from .engine_sqlite import SqliteEngine
 from .plan import Group, Plan, salary_token
-from .tokens import query_runs, query_tokens
+from .tokens import exact_token, query_runs, query_tokens
 
 __all__ = ["SearchQuery", "SearchResult", "build_plan", "query_terms", "search_jobs"]
 
@@ -84,7 +84,8 @@ def build_plan(p: SearchQuery, docids: tuple[int, ...] | None = None) -> Plan | 
     since = None
     if p.posted_since is not None:
         since = since_key(datetime.datetime.combine(p.posted_since, datetime.time(), CHINA))
-    return Plan(tuple(terms), tuple(groups), p.status, p.salary_min, since, docids=docids)
+    return Plan(tuple(terms), tuple(groups), p.status, p.salary_min, since, docids=docids,
+                exact=exact_token(p.q) if terms and p.q else None)
 
 
 def search_jobs(session: Session, query: SearchQuery, *, limit: int, cursor: str | None = None,
@@ -125,16 +126,20 @@ def _position(cursor: str | None, order: str, secret: str) -> list[int] | None:
     return key
 
 
+RELEVANCE_TIERS = ("exact", "title", "head", "body")
+
+
 def _relevance(engine: Any, plan: Plan, position: list[int] | None, n: int) -> list[list[int]]:
-    """Title/employer matches first (tier 0), then the other matches (tier 1), newest first in each.
+    """The tiers of ``Plan.tier`` in turn (the title is the query; the title holds it; title and
+    employer hold it; the rest), newest first in each: one ranking, the same on both databases.
     A position is [tier, key]; hits are [tier, docid]."""
-    tier, after = position if position else (0, None)
-    hits = []
-    if tier == 0:
-        hits = [[0, d] for d in engine.page(plan, "head", after, n)]
-        after = None
-    if len(hits) < n:
-        hits += [[1, d] for d in engine.page(plan, "body", after, n - len(hits))]
+    start, after = position if position else (0, None)
+    hits: list[list[int]] = []
+    for number, name in enumerate(RELEVANCE_TIERS):
+        if number < start or len(hits) >= n:
+            continue
+        sub, tier = plan.tier(name)
+        hits += [[number, d] for d in engine.page(sub, tier, after if number == start else None, n - len(hits))]
     return hits
 
 

@@ -9,12 +9,14 @@ case) with ``app.normalize.clean_text``.
 
 from __future__ import annotations
 
+import hashlib
 import operator
 import re
 
 from app.normalize import clean_text
 
-__all__ = ["MAX_INDEXED_CHARS", "PREFIX", "query_runs", "query_tokens", "text_tokens"]
+__all__ = ["MAX_INDEXED_CHARS", "PREFIX", "exact_token", "query_runs", "query_tokens", "text_tokens",
+           "title_marks"]
 
 # Ideographs (with extensions and compatibility forms), kana and hangul: scripts
 # written without spaces, indexed as overlapping pairs.
@@ -89,3 +91,31 @@ def query_tokens(q: str) -> list[str] | None:
         else:
             out.update(dict.fromkeys(_bigrams(cjk)))
     return list(out)
+
+
+# Marks of the title's own tokens (``_t`` + token) and of the whole title (``_x`` + a digest):
+# relevance tells "the title holds the query" and "the title is the query" apart from the rest
+# with them. No text token holds ``_``, and no filter token starts ``_t`` or ``_x``.
+TITLE_MARK = "_t"
+EXACT_MARK = "_x"
+
+
+def title_key(text: str) -> str:
+    """A title (or query) folded down to its words and CJK runs, run together: ``Java 开发（校招）``
+    and ``java开发 校招`` have the same key."""
+    return "".join(cjk or word for cjk, word in _RUN_RE.findall(_fold(text[:MAX_INDEXED_CHARS])))
+
+
+def exact_token(text: str) -> str | None:
+    """The token a title holds and a query equal to it looks for (``None`` for an empty key)."""
+    key = title_key(text)
+    if not key:
+        return None
+    return EXACT_MARK + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
+def title_marks(title: str) -> list[str]:
+    """What a job's title adds to its head: each title token marked, and its exact token."""
+    marks = [TITLE_MARK + t for t in text_tokens(title, bridge=True)]
+    exact = exact_token(title)
+    return marks + [exact] if exact else marks

@@ -14,8 +14,8 @@ from app.security import generate_api_key, hash_api_key
 
 
 def create_partner(session: Session, *, name: str, kind: str, region_code: str | None,
-                   secret: str) -> tuple[Partner, str]:
-    partner = Partner(name=name, kind=kind, region_code=region_code)
+                   secret: str, website: str | None = None) -> tuple[Partner, str]:
+    partner = Partner(name=name, kind=kind, region_code=region_code, website=website)
     session.add(partner)
     session.flush()
     key = issue_key(session, partner.id, secret)
@@ -122,7 +122,7 @@ def list_partners(session: Session, *, after: str | None, limit: int, kind: str 
 
 
 def update_partner(partner: Partner, changes: dict[str, object]) -> Partner:
-    for key in ("name", "region_code"):
+    for key in ("name", "region_code", "website"):
         if key in changes and changes[key] is not None:
             setattr(partner, key, changes[key])
     return partner

@@ -92,7 +92,7 @@ def salary_choices(current: int | None) -> list[tuple[int, str]]:
     return [(n, f"{money(n)} 元以上") for n in floors]
 
 
-def chips(query: PageQuery) -> list[Chip]:
+def chips(query: PageQuery, fair_title: str | None = None) -> list[Chip]:
     """One removable chip per active filter value."""
     search = query.search
     out = [Chip(region_name(c), query.without("region", c)) for c in search.region]
@@ -110,7 +110,7 @@ def chips(query: PageQuery) -> list[Chip]:
     if search.employer_id:
         out.append(Chip("指定单位的职位", query.without("employer_id")))
     if search.fair:
-        out.append(Chip("指定招聘会的职位", query.without("fair")))
+        out.append(Chip(f"招聘会：{fair_title}" if fair_title else "指定招聘会的职位", query.without("fair")))
     return out
 
 

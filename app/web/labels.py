@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from app.export.labels import EDUCATION, EMPLOYER_TYPE, INDUSTRY, JOB_TYPE, PERIOD
 
-__all__ = ["CHOICES", "EDUCATION", "EMPLOYER_TYPE", "FILTER_TITLES", "INDUSTRY", "JOB_TYPE", "PARTNER_KIND", "PERIOD",
-           "POSTED_WITHIN", "SALARY_FLOORS", "SORT", "SOURCE_STATUS", "STATUS"]
+__all__ = ["CHOICES", "EDUCATION", "EMPLOYER_TYPE", "FAIR_KIND", "FAIR_MODE", "FILTER_TITLES", "INDUSTRY", "JOB_TYPE",
+           "PARTNER_KIND", "PERIOD", "POSTED_WITHIN", "SALARY_FLOORS", "SERIES_ROLE", "SIZE", "SORT", "SOURCE_STATUS",
+           "STATUS"]
 
 PARTNER_KIND = {
     "university": "高校就业中心", "provincial_platform": "省级就业平台", "recruiter": "招聘机构",
@@ -28,3 +29,8 @@ FILTER_TITLES = {
     "region": "地区", "education": "学历", "job_type": "工作性质", "employer_type": "单位性质",
     "industry": "行业", "salary_min": "最低月薪", "posted_since": "发布时间", "posted_within": "发布时间",
 }
+
+FAIR_KIND = {"regional": "区域性招聘会", "industry": "行业专场", "alliance": "联盟招聘会", "campus": "校园专场"}
+FAIR_MODE = {"online": "线上", "offline": "线下", "hybrid": "线上+线下"}
+SERIES_ROLE = {"main": "主会场", "sub": "分会场"}
+SIZE = {"large": "大型企业", "medium": "中型企业", "small": "小型企业", "micro": "微型企业"}

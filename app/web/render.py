@@ -32,6 +32,7 @@ env.globals.update(asset=asset_url, L=labels)
 env.filters.update(
     highlight=view.highlight, snippet=view.snippet, salary=view.salary_text, places=view.places_text,
     place=view.place_text, day=view.date_text, safe_url=view.safe_url, label=view.label,
+    description=view.description_text,
 )
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from app.export.jsonld import job_posting
+from app.normalize.headings import strip_leading_heading, tidy_headings
 
 from .labels import EDUCATION, EMPLOYER_TYPE, INDUSTRY, JOB_TYPE, PERIOD
 from .query import CHINA
@@ -148,3 +149,24 @@ def job_posting_ld(job: Mapping[str, Any], page_url: str) -> Markup:
     # Inside <script>, "</script>" or "<!--" in the data would end or confuse the block.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def apply_path(job: dict[str, Any], sites: dict[str, str]) -> dict[str, str] | None:
+    """Where a student applies, best first: the job's own apply link, a source's page, the
+    career site or contact page of a partner that shares it (``data.partner_sites``)."""
+    active = [s for s in job.get("sources") or [] if s.get("status") == "active"] or job.get("sources") or []
+    if url := safe_url(job.get("apply_url")):
+        return {"url": url, "label": "去申请", "how": "打开单位的申请页面"}
+    for s in active:
+        if url := safe_url(s.get("url")):
+            return {"url": url, "label": "到发布方页面申请", "how": f"{s.get('partner_name', '')}的职位页面"}
+    for s in active:
+        if url := safe_url(sites.get(s.get("partner_id") or "")):
+            return {"url": url, "label": f"到{s.get('partner_name', '')}申请", "how": "发布方的招聘网站或联系方式"}
+    return None
+
+
+def description_text(text: str | None) -> str:
+    """The description as the page shows it: repeated scraped headings once, no leading heading
+    (the page's own "职位描述" stands above it)."""
+    return strip_leading_heading(tidy_headings(text or "")).strip()

@@ -47,3 +47,31 @@ def test_the_demo_shows_an_operator_a_realistic_campaign(demo: dict[str, str], c
     assert table["440000"]["universities"] == 5 and table["320000"]["universities"] == 2
     fairs = client.get("/api/v1/fairs", params={"region": "440000", "when": "all"}).json()["items"]
     assert len(fairs) >= 4
+
+
+def test_the_demo_seeds_fairs_of_every_kind_and_mode_a_series_and_a_way_to_apply_everywhere(
+        demo: dict[str, str], client: Any) -> None:
+    fairs = client.get("/api/v1/fairs", params={"when": "all", "limit": 100}).json()["items"]
+    assert {f["kind"] for f in fairs} == {"regional", "industry", "alliance", "campus"}
+    assert {f["mode"] for f in fairs} == {"online", "offline", "hybrid"}
+    assert any(f["scope"] == "national" and f["industry"] == "I" for f in fairs)
+    assert any(f["status"] == "cancelled" for f in fairs)
+    mains = [f for f in fairs if f["series_role"] == "main"]
+    assert len(mains) == 1
+    series = client.get(f"/api/v1/fair-series/{mains[0]['series_id']}").json()
+    assert [f["series_role"] for f in series["fairs"]] == ["main"] + ["sub"] * 5
+    page = client.get("/fairs", headers={"Accept": "text/html"}).text
+    assert mains[0]["title"] in page and "招聘会信息正在接入" not in page
+    jobs = client.get("/api/v1/jobs", params={"fair": mains[0]["id"]}).json()
+    assert jobs["total"] >= 1
+    body: dict[str, Any] = {"limit": 100}
+    bare = 0
+    while True:
+        page_of = client.get("/api/v1/jobs", params=body).json()
+        for job in page_of["items"]:
+            text = client.get(f"/jobs/{job['id']}", headers={"Accept": "text/html"}).text
+            bare += "button--apply" not in text
+        if not page_of["next_cursor"] or bare:
+            break
+        body["cursor"] = page_of["next_cursor"]
+    assert bare == 0  # every open demo job has a way to apply

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.search.conftest import Push, Search, titles
 
 
@@ -67,11 +69,35 @@ def test_title_matches_rank_above_description_only_matches(push: Push, search: S
     assert titles(search(q="销售", sort="newest")) == ["客服专员", "销售经理"]
 
 
-def test_fresher_postings_break_ties(push: Push, search: Search) -> None:
+def test_the_exact_title_comes_first_and_fresher_postings_break_ties(push: Push, search: Search) -> None:
     push(("A", {"title": "会计", "posted_at": "2026-03-01T09:00:00+08:00"}),
          ("B", {"title": "会计助理", "posted_at": "2026-04-01T09:00:00+08:00"}),
          ("C", {"title": "主办会计", "posted_at": "2026-02-01T09:00:00+08:00"}))
-    assert titles(search(q="会计")) == ["会计助理", "会计", "主办会计"]
+    assert titles(search(q="会计")) == ["会计", "会计助理", "主办会计"]
+
+
+def test_relevance_tiers_exact_then_title_then_employer_then_description(push: Push, search: Search) -> None:
+    """后台开发工程师 came 4th behind longer, fresher titles that merely contain it."""
+    def at(name: str, day: str, **fields: Any) -> tuple[str, dict[str, Any]]:
+        return name, {"employer": {"name": f"{name}科技有限公司"}, "posted_at": f"2026-{day}T09:00:00+08:00",
+                      **fields}
+
+    push(at("甲", "01-01", title="后台开发工程师"),
+         at("乙", "03-01", title="高级后台开发工程师(Go)"),
+         at("丙", "02-01", title="后台开发工程师-支付方向"),
+         ("SPLIT", {"title": "后台开发", "employer": {"name": "深圳工程师之家科技有限公司"},
+                    "posted_at": "2026-05-01T09:00:00+08:00"}),
+         at("丁", "06-01", title="技术专员", description="后台开发工程师岗位，负责服务端。"))
+    q = "后台开发 工程师"  # the exact title, spaces aside; SPLIT holds it in title and employer together
+    assert titles(search(q=q)) == [
+        "后台开发工程师", "高级后台开发工程师(Go)", "后台开发工程师-支付方向", "后台开发", "技术专员"]
+    assert titles(search(q="后台开发工程师")) == [
+        "后台开发工程师", "高级后台开发工程师(Go)", "后台开发工程师-支付方向", "技术专员"]
+    first = search(q=q, limit=2)  # paging walks on from tier to tier
+    second = search(q=q, limit=2, cursor=first["next_cursor"])
+    third = search(q=q, limit=2, cursor=second["next_cursor"])
+    assert titles(first) + titles(second) + titles(third) == titles(search(q=q))
+    assert third["next_cursor"] is None
 
 
 def test_future_posted_at_counts_as_first_seen(push: Push, search: Search) -> None:

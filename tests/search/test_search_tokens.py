@@ -73,7 +73,7 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
 
     def reference(doc: Any) -> str:  # the column's definition, token by token
         head = doc.head_tokens()
-        toks = dict.fromkeys(["_h" + t for t in head] + head)
+        toks = dict.fromkeys(["_h" + t for t in head] + doc.title_marks() + head)
         toks.update(dict.fromkeys(doc.body_tokens()))
         toks.update(dict.fromkeys(doc.filter_tokens()))
         return " ".join(toks)
@@ -92,7 +92,8 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
         assert build_job([member], {"p": other})["title"] == item.data["title"]
         assert item.solo is not None and item.posting_id is not None
         own = build_job([{**member, "id": item.posting_id}], {item.posting_id: item.solo})
-        assert own["field_sources"] == dict.fromkeys(row["field_sources"], item.posting_id)
+        assert {k: v.removeprefix("title:") for k, v in own["field_sources"].items()} == dict.fromkeys(
+            row["field_sources"], item.posting_id)
         doc = job_doc(row, item.data["employer"]["name"])
         assert doc.body_text in item.tokens.body and doc.head_text in item.tokens.head
         assert (doc.head_text, doc.body_text) in item.tokens.fts
@@ -104,3 +105,13 @@ def test_tokens_made_in_prepare_are_the_ones_the_index_would_make() -> None:
         bare = prepare(item.raw, fts=False)
         assert isinstance(bare, NormalPosting) and bare.tokens is not None
         assert bare.tokens.fts == {} and (bare.tokens.head, bare.tokens.body) == (item.tokens.head, item.tokens.body)
+
+
+def test_the_exact_title_token_ignores_case_width_spaces_and_punctuation() -> None:
+    from app.search.tokens import exact_token, title_marks
+
+    assert exact_token("Java开发工程师（校招）") == exact_token("java 开发工程师 校招") == exact_token("ＪＡＶＡ開發工程師(校招)")
+    assert exact_token("Java开发工程师") != exact_token("Java开发工程师（校招）")
+    assert exact_token("（）") is None
+    marks = title_marks("会计")
+    assert marks[0] == "_t会计" and marks[-1] == exact_token("会计")
