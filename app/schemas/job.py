@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field
+
 from .common import StrictModel
 
 
@@ -70,3 +72,6 @@ class JobList(StrictModel):
     # True when more jobs match than ``total`` (the count stops at 10,000).
     total_capped: bool = False
     facets: dict[str, dict[str, int]] = {}
+    counts_cached: bool = Field(False, description="`total` and `facets` came from the cache (the items never do)")
+    counts_age_s: float = Field(0.0, description="How old the cached counts are, in seconds: at most "
+                                "HUB_COUNTS_MAX_AGE_S while jobs change, 0 when they are exact now")

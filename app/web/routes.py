@@ -9,12 +9,13 @@ import pydantic
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.api.deps import DbDep, SettingsDep
+from app.api.deps import CountsDep, DbDep, SettingsDep, read_public
 from app.db import Database
 from app.errors import HubError
 from app.jobs.render import get_job
 from app.schemas.common import SafeStr
 from app.schemas.search import SearchQuery
+from app.search.facets import EXACT, CountsPolicy
 from app.search.service import SearchResult, query_terms, search_jobs
 
 from . import filters
@@ -44,10 +45,10 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _search(db: Database, secret: str, query: SearchQuery, cursor: str | None,
-            facets: tuple[str, ...] = ()) -> SearchResult:
-    with db.read() as session:
-        return search_jobs(session, query, limit=PAGE_SIZE, cursor=cursor, facets=facets, secret=secret)
+def _search(request: Request, db: Database, secret: str, query: SearchQuery, cursor: str | None,
+            facets: tuple[str, ...] = (), counts: CountsPolicy = EXACT) -> SearchResult:
+    return read_public(request, db, lambda session: search_jobs(
+        session, query, limit=PAGE_SIZE, cursor=cursor, facets=facets, secret=secret, counts=counts))
 
 
 def _empty_suggestions(query: PageQuery, chips: list[filters.Chip]) -> list[tuple[str, str]]:
@@ -64,11 +65,11 @@ def _empty_suggestions(query: PageQuery, chips: list[filters.Chip]) -> list[tupl
 
 
 @router.get("/")
-def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+def search_page(request: Request, db: DbDep, settings: SettingsDep, counts: CountsDep) -> Response:
     start = time.perf_counter()
     try:
         query = parse_query(request.query_params)
-        result = _search(db, settings.secret_key, query.searched(), query.cursor, filters.FACETS)
+        result = _search(request, db, settings.secret_key, query.searched(), query.cursor, filters.FACETS, counts)
     except (PageInvalid, pydantic.ValidationError, HubError) as exc:
         if isinstance(exc, HubError) and exc.status != 422:
             raise
@@ -86,11 +87,10 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/jobs/{job_id}")
-def job_page(job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
+def job_page(request: Request, job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     job, start = None, time.perf_counter()
     if len(job_id) <= 64 and job_id.isascii() and job_id.isalnum():
-        with db.read() as session:
-            job = get_job(session, job_id)
+        job = read_public(request, db, lambda session: get_job(session, job_id))
     if job is None:
         return error_page(404, "职位不存在", "这个职位不存在，或已被发布方删除。可以回到搜索页看看其他职位。")
     return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, f"{settings.base_url}/jobs/{job['id']}"))
@@ -100,14 +100,13 @@ def job_page(job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
 def employer_page(employer_id: SafeStr, request: Request, db: DbDep, settings: SettingsDep) -> Response:
     employer, start = None, time.perf_counter()
     if len(employer_id) <= 64 and employer_id.isascii() and employer_id.isalnum():
-        with db.read() as session:
-            employer = get_employer(session, employer_id)
+        employer = read_public(request, db, lambda session: get_employer(session, employer_id))
     if employer is None:
         return error_page(404, "单位不存在", "没有找到这个用人单位。")
     path = f"/employers/{employer.id}"
     try:
         query = parse_query(request.query_params, paging_only=True)
-        result = _search(db, settings.secret_key, SearchQuery(employer_id=employer.id, sort="newest"),
+        result = _search(request, db, settings.secret_key, SearchQuery(employer_id=employer.id, sort="newest"),
                          query.cursor)
     except (PageInvalid, pydantic.ValidationError, HubError) as exc:
         if isinstance(exc, HubError) and exc.status != 422:
