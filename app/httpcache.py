@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -35,6 +36,11 @@ MIN_SIZE = 500
 BUFFER_LIMIT = 1 << 20
 BROTLI_QUALITY = 4  # brotli's default (11) costs ~50x the CPU of gzip for a few percent less
 GZIP_LEVEL = 6
+
+
+def http_date(iso: str) -> str:
+    """An RFC 3339 time (a job's ``updated_at``) as an HTTP date, for ``Last-Modified``."""
+    return format_datetime(datetime.fromisoformat(iso).astimezone(UTC), usegmt=True)
 
 
 def _accepts(header: str, coding: str) -> bool:

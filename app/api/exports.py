@@ -22,6 +22,7 @@ from app.errors import NotFound
 from app.export import csv as csv_export
 from app.export.feeds import atom, rss
 from app.export.jsonld import job_posting
+from app.httpcache import http_date
 from app.jobs.render import get_job
 from app.jobs.rows import JobDocument
 from app.normalize import region_by_code
@@ -115,4 +116,5 @@ def get_jsonld(request: Request, job_id: IdPath, db: DbDep, settings: SettingsDe
     if doc is None:
         raise NotFound("no such job")
     page = f"{settings.base_url}/jobs/{job_id}"
-    return Response(orjson.dumps(job_posting(doc, page_url=page)), media_type="application/ld+json")
+    return Response(orjson.dumps(job_posting(doc, page_url=page)), media_type="application/ld+json",
+                    headers={"Last-Modified": http_date(doc["updated_at"])})

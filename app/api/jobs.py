@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.errors import NotFound
+from app.httpcache import http_date
 from app.jobs.render import get_job
 from app.jobs.rows import JobDocument
 from app.schemas.common import IdPath, problem_responses
@@ -30,12 +32,14 @@ def get_jobs(request: Request, query: Annotated[JobSearch, Query()], db: DbDep, 
         counts=counts))
     return {"items": result.items, "next_cursor": result.next_cursor, "total": result.total,
             "total_capped": result.total_capped, "facets": result.facets,
-            "counts_cached": result.counts_cached, "counts_age_s": result.counts_age_s}
+            "counts_as_of": None if result.counts_as_of is None
+            else datetime.fromtimestamp(result.counts_as_of, UTC).isoformat(timespec="milliseconds")}
 
 
 @router.get("/{job_id}", response_model=JobOut, responses=problem_responses(404, 422), summary="One job")
-def get_one_job(request: Request, job_id: IdPath, db: DbDep) -> JobDocument:
+def get_one_job(request: Request, response: Response, job_id: IdPath, db: DbDep) -> JobDocument:
     doc = read_public(request, db, lambda session: get_job(session, job_id))
     if doc is None:
         raise NotFound("no such job")
+    response.headers["Last-Modified"] = http_date(doc["updated_at"])
     return doc

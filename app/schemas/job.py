@@ -72,6 +72,7 @@ class JobList(StrictModel):
     # True when more jobs match than ``total`` (the count stops at 10,000).
     total_capped: bool = False
     facets: dict[str, dict[str, int]] = {}
-    counts_cached: bool = Field(False, description="`total` and `facets` came from the cache (the items never do)")
-    counts_age_s: float = Field(0.0, description="How old the cached counts are, in seconds: at most "
-                                "HUB_COUNTS_MAX_AGE_S while jobs change, 0 when they are exact now")
+    counts_as_of: datetime | None = Field(
+        None, description="When `total` and `facets` were counted: they come from a cache, reused unchanged while "
+        "no job changes and for at most HUB_COUNTS_MAX_AGE_S seconds after a change (the items are always read "
+        "fresh). Null: counted with this very page. `total_capped` says they are from a sample.")

@@ -32,6 +32,7 @@ FACET_CAP = 1_000
 FACET_FIELDS = ("region", "industry", "education", "job_type", "employer_type")
 _COLUMN = {"industry": 0, "education": 1, "job_type": 2, "employer_type": 3}
 CACHE_SIZE = 1024
+Entry = tuple[list[Any], float, float, Any]  # (version, counted at, version last seen at, value)
 SHARED_TTL_S = 300.0  # a shared entry older than the policy's max age still serves while the version holds
 ENABLED = True  # the benchmark turns it off to time the work itself
 
@@ -50,14 +51,14 @@ EXACT = CountsPolicy()
 
 @dataclass(slots=True)
 class CountsNote:
-    """What one search's counts came from: the cache (and how old the oldest used entry is)."""
+    """When one search's counts were counted (the oldest entry it used, in wall-clock seconds);
+    None when they were counted with the page itself. The same entry always gives the same
+    time, so a repeated search gives the same body (and ETag) while its counts are reused."""
 
-    cached: bool = False
-    age_s: float = 0.0
+    as_of: float | None = None
 
-    def used(self, age_s: float) -> None:
-        self.cached = True
-        self.age_s = max(self.age_s, age_s)
+    def used(self, counted_at: float) -> None:
+        self.as_of = counted_at if self.as_of is None else min(self.as_of, counted_at)
 
 
 def count_facets(rows: Iterable[Any], fields: Iterable[str], regions: list[str]) -> dict[str, dict[str, int]]:
@@ -92,13 +93,14 @@ def _parent(code: str) -> str | None:
 
 class _Cache:
     """A small LRU of computed values, each stamped with the database version it was computed
-    at and when that was last known to hold (wall-clock seconds, shared between machines)."""
+    at, when it was computed and when that version was last known to hold (wall-clock seconds,
+    shared between machines)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.items: OrderedDict[Any, tuple[list[Any], float, Any]] = OrderedDict()
+        self.items: OrderedDict[Any, Entry] = OrderedDict()
 
-    def _put(self, key: Any, entry: tuple[list[Any], float, Any]) -> None:
+    def _put(self, key: Any, entry: Entry) -> None:
         with self.lock:
             self.items[key] = entry
             self.items.move_to_end(key)
@@ -117,25 +119,26 @@ class _Cache:
             hit = self.items.get(key)
         if hit is None and policy.shared is not None:
             found = policy.shared.get("counts:" + shared_key)
-            if isinstance(found, list) and len(found) == 3:
-                hit = (found[0], float(found[1]), _from_json(found[2]))
+            if isinstance(found, list) and len(found) == 4:
+                hit = (found[0], float(found[1]), float(found[2]), _from_json(found[3]))
         now = time.time()
         if hit is not None:
-            stamp, at, value = hit
-            if now - at <= policy.max_age_s:
+            stamp, counted, verified, value = hit
+            if now - verified <= policy.max_age_s:
                 self._put(key, hit)
-                note.used(max(0.0, now - at))
+                note.used(counted)
                 return value
-            if stamp == version():  # nothing changed since: exact as of now
-                self._store(key, shared_key, policy, (stamp, now, value))
-                note.used(0.0)
+            if stamp == version():  # nothing changed since: still exact
+                self._store(key, shared_key, policy, (stamp, counted, now, value))
+                note.used(counted)
                 return value
         stamp = version()
         value = compute()
-        self._store(key, shared_key, policy, (stamp, now, value))
+        self._store(key, shared_key, policy, (stamp, now, now, value))
+        note.used(now)
         return value
 
-    def _store(self, key: Any, shared_key: str, policy: CountsPolicy, entry: tuple[list[Any], float, Any]) -> None:
+    def _store(self, key: Any, shared_key: str, policy: CountsPolicy, entry: Entry) -> None:
         self._put(key, entry)
         if policy.shared is not None:
             policy.shared.set("counts:" + shared_key, list(entry), SHARED_TTL_S)

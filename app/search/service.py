@@ -47,8 +47,7 @@ class SearchResult:
     total: int | None  # at most facets.COUNT_CAP; total_capped says there are more
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     total_capped: bool = False
-    counts_cached: bool = False  # total and facets came from the cache ...
-    counts_age_s: float = 0.0  # ... computed this long ago (at most the policy's max age while jobs change)
+    counts_as_of: float | None = None  # when total and facets were counted (None: with this page)
 
 
 def query_terms(q: str) -> list[str]:
@@ -119,8 +118,7 @@ def search_jobs(session: Session, query: SearchQuery, *, limit: int, cursor: str
     scope = str(session.get_bind().engine.url)
     total, found = _stats(engine, plan, query.region, facets, scope, lambda: fc.version(session), counts, note,
                           len(matches) if matches is not None else None)
-    return SearchResult(items, nxt, min(total, fc.COUNT_CAP), found, total > fc.COUNT_CAP,
-                        counts_cached=note.cached, counts_age_s=round(note.age_s, 3))
+    return SearchResult(items, nxt, min(total, fc.COUNT_CAP), found, total > fc.COUNT_CAP, counts_as_of=note.as_of)
 
 
 def _from_matches(matches: list[tuple[int, bool]], order: str, position: list[int] | None,

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from app.api.deps import CountsDep, DbDep, SettingsDep, read_public
 from app.db import Database
 from app.errors import HubError
+from app.httpcache import http_date
 from app.jobs.render import get_job
 from app.schemas.common import SafeStr
 from app.schemas.search import SearchQuery
@@ -93,7 +94,9 @@ def job_page(request: Request, job_id: SafeStr, db: DbDep, settings: SettingsDep
         job = read_public(request, db, lambda session: get_job(session, job_id))
     if job is None:
         return error_page(404, "职位不存在", "这个职位不存在，或已被发布方删除。可以回到搜索页看看其他职位。")
-    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, f"{settings.base_url}/jobs/{job['id']}"))
+    answer = page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, f"{settings.base_url}/jobs/{job['id']}"))
+    answer.headers["Last-Modified"] = http_date(job["updated_at"])
+    return answer
 
 
 @router.get("/employers/{employer_id}")
