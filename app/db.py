@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import orjson
+from prometheus_client import Counter
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -32,7 +33,6 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from prometheus_client import Counter
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError

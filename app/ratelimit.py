@@ -21,6 +21,7 @@ import hashlib
 import ipaddress
 import math
 import time
+
 import orjson
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage

@@ -14,8 +14,8 @@ from app.db import Database
 from app.errors import Forbidden, PayloadTooLarge, Unauthorized, ValidationFailed, field_error
 from app.models import Partner, utcnow
 from app.schemas.common import SafeStr
-from app.security import same_token
 from app.search.facets import CountsPolicy
+from app.security import same_token
 from app.services.partners import authenticate, partner_for_key, touch_key
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key or the admin token")
