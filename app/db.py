@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
@@ -118,8 +118,9 @@ def make_engine(url: str, *, pool_size: int = 10, connect_timeout: int | None = 
         )
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **common)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, **common)
     _configure_postgresql(engine)
+    _ping_idle_connections(engine)
     from app.writebehind import install
 
     install(engine)
@@ -135,6 +136,31 @@ def _configure_postgresql(engine: Engine) -> None:
         with dbapi_conn.cursor() as cur:
             cur.execute("SET jit = off")
         dbapi_conn.commit()
+
+
+PING_IDLE_S = 10.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Pessimistic disconnect handling, for connections that sat idle: a pooled connection unused
+    for ``PING_IDLE_S`` is pinged when checked out, and replaced if the server is gone (a restart,
+    a failover). ``pool_pre_ping`` would ping at every checkout: a round trip per request, which
+    under load costs a scheduling of the server process each time (bench/RESULTS.md, issue 22)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["hub_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("hub_idle_since")
+        if since is None or time.monotonic() - since < PING_IDLE_S:
+            return
+        try:
+            dbapi_conn.execute("SELECT 1")
+            dbapi_conn.commit()  # not rollback: psycopg forgets its prepared statements at a ROLLBACK
+        except Exception as exc:  # noqa: BLE001 - any failure means a connection not worth keeping
+            raise DisconnectionError(str(exc)[:200]) from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:

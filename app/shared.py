@@ -20,8 +20,8 @@ log = logging.getLogger("hub.shared")
 REDIS_ERRORS = Counter("hub_redis_errors_total", "Calls to Redis that failed (the hub went on without it)",
                        ["use"])
 LOG_EVERY_S = 30.0
-TIMEOUT_S = 0.25  # a Redis that hangs costs a request at most this, then is skipped for a while
-BACKOFF_S = 2.0
+TIMEOUT_S = 1.0  # a Redis that hangs costs a request at most this, then is skipped for BACKOFF_S
+BACKOFF_S = 5.0
 _last_logged: dict[str, float] = {}
 
 

@@ -10,6 +10,7 @@ goes to the GIN bitmap, which is then small.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import text
@@ -33,7 +34,8 @@ FACET_COLUMNS = "industry, education, job_type, employer_type, regions"
 # their docid range and order on ``docid + 0``, which the primary key cannot serve, so the
 # planner cannot walk the primary key testing every row for a rare word (the walk is chosen
 # here, explicitly, when the words are common).
-_GIN_SETTINGS = text("SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '32MB', true)")
+_GIN_SETTINGS = "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '32MB', true)"
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 # A search whose matches are estimated at most this share of ``FEW_CAP`` reads them all in one
 # statement (docid and tier), which then gives the page, the next cursor and the total.
 FEW_MARGIN = 1.0
@@ -85,11 +87,24 @@ class PostgresEngine:
 
     def _gin(self, sql: str, args: dict[str, Any]) -> list[Any]:
         """Run with the GIN bitmap (``sql`` states its range on ``docid + 0``), no sequential scan
-        and the memory to keep the bitmap exact: set once for the rest of the transaction."""
-        if not self._tuned:
-            self.session.execute(_GIN_SETTINGS)
-            self._tuned = True
-        return self._run(sql, args)
+        and the memory to keep the bitmap exact: set once for the rest of the transaction, in the
+        same round trip as the first GIN query."""
+        if self._tuned:
+            return self._run(sql, args)
+        self._tuned = True
+        return self._pipelined(sql, args, _GIN_SETTINGS)
+
+    def _pipelined(self, sql: str, args: dict[str, Any], before: str | None = None) -> list[Any]:
+        """``before`` (if any) and ``sql`` sent together in one psycopg pipeline, with the
+        transaction's BEGIN when it is the first statement: one round trip instead of up to three.
+        Under load each round trip waits for the server process to be scheduled (bench/RESULTS.md,
+        issue 22). Only for this module's own SELECTs on a read (nothing written behind)."""
+        raw = self.session.connection().connection.driver_connection
+        with raw.pipeline():
+            if before is not None:
+                raw.execute(before)
+            cur = raw.execute(_PARAM.sub(r"%(\1)s", sql), args)
+        return cur.fetchall()  # type: ignore[no-any-return]
 
     def _fetch(self, plan: Plan, tier: str, rng: Range, limit: int, columns: str, ordered: bool,
                max_walk: int, sample: bool = False) -> list[Any]:
@@ -152,7 +167,7 @@ class PostgresEngine:
             cond, where = _cond(plan, "full_tsv", False, args), _range(rng, args, gin=True)
             # No planner settings: with the range on ``docid + 0`` only GIN or a sequential scan can
             # answer, and for matches this rare the planner's own statistics pick GIN.
-            found += [(r[0], bool(r[1])) for r in self._run(
+            found += [(r[0], bool(r[1])) for r in self._pipelined(
                 f"SELECT docid, head_tsv @@ CAST(:h AS tsquery) FROM search_docs WHERE {cond} AND {where} "
                 "LIMIT :limit", args)]
             if len(found) > cap:
