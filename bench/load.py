@@ -59,15 +59,17 @@ def pct(values: list[float], p: float) -> float:
 
 
 def cluster_cpu_s(data_dir: str | None) -> float:
-    """CPU seconds of one PostgreSQL cluster: its postmaster and every child (backends, walsender,
-    startup/recovery), from the postmaster's pid in the data folder."""
+    """CPU seconds of one PostgreSQL cluster: its postmaster, every live child (backends, walsender,
+    startup/recovery) and every child that has exited (the postmaster's cutime + cstime: backends
+    of connections the pool closed), from the postmaster's pid in the data folder."""
     if not data_dir:
         return float("nan")
     try:
         master = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, ValueError, IndexError):
         return float("nan")
-    total = process_cpu_s(master)
+    total = process_cpu_s(master) + (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
