@@ -208,7 +208,7 @@ def main() -> None:
         env["HUB_DATABASE_READ_URL"] = args.read_url
     if args.redis:
         env.update(HUB_REDIS_URL=args.redis, HUB_REDIS_PREFIX=f"hubload:{uuid.uuid4().hex[:6]}:")
-    hub = Hub(args.url, workers=args.workers, env=env)
+    hub = Hub(args.url, workers=args.workers, env=env, start_timeout=300)
     try:
         keys = [hub.partner("recruiter") for _ in range(4)]
         plan = prepare(hub.base, keys)
