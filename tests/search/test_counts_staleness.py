@@ -24,6 +24,13 @@ REDIS_URL = "redis://127.0.0.1:6379/6"
 FACETED = {"q": "工程师", "facets": "region,education"}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_cache() -> None:
+    """Each test starts as a fresh process would: the in-memory counts cache is keyed by the
+    database's URL, and on PostgreSQL one database (emptied between tests) serves a whole worker."""
+    fc.CACHE.items.clear()
+
+
 @pytest.fixture
 def hub(settings: Settings, db: Database) -> Any:
     made: list[TestClient] = []
