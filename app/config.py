@@ -104,14 +104,51 @@ class Settings(BaseSettings):
     """`hub serve` also serves `/metrics` on a listener of its own on this port (0: none), bound to `HUB_METRICS_HOST`."""
     metrics_host: str = "127.0.0.1"
     """Where the `HUB_METRICS_PORT` listener binds (loopback by default)."""
+    database_read_url: str | None = None
+    """PostgreSQL hot standbys (comma list of `postgresql://` URLs) for anonymous reads: search, job, employer and fair pages, feeds and exports. Writes, partners' own reads and the change feed stay on `HUB_DATABASE_URL`."""
+    read_max_lag_s: float = Field(default=5.0, ge=0)
+    """A standby further behind the primary than this many seconds (or down) is skipped; reads then go to the primary."""
+    read_check_interval_s: float = Field(default=1.0, gt=0)
+    """Seconds between checks of each standby's lag (per API process)."""
+    redis_url: str | None = None
+    """Redis (`redis://host:6379/0`) the API processes share rate limits and cached counts through; unset: each process keeps its own. The hub keeps serving if Redis goes away."""
+    redis_prefix: str = "hub:"
+    """Prefix of every Redis key the hub writes (several hubs can share one Redis)."""
+    counts_max_age_s: float = Field(default=5.0, ge=0)
+    """Seconds search totals and facet counts may be reused while partners push (0: recount after every change); results themselves are always fresh."""
+    http_cache_max_age_s: int = Field(default=10, ge=0)
+    """`Cache-Control: public, max-age` of anonymous GETs (search, pages, feeds, exports, fairs); 0: `no-cache` (still with ETags)."""
+    rate_limit: bool = True
+    """Rate limits on (429 with `Retry-After` past them); `/healthz`, `/readyz` and `/metrics` are never limited."""
+    rate_limit_anonymous: str = "50/second;2000/minute"
+    """Limits per client address for requests without an API key (`N/second`, `N/minute`, `;` between several)."""
+    rate_limit_partner: str = "100/second;5000/minute"
+    """Limits per API key (partners; the admin token counts as one key)."""
+    client_address_header: str | None = None
+    """Header holding the real client address (e.g. `X-Real-IP`), believed only from `HUB_FORWARDED_ALLOW_IPS`; unset: the connection's address (which `hub serve` already takes from `X-Forwarded-For` of a trusted proxy)."""
 
     @property
     def base_url(self) -> str:
         """The public base URL, without a trailing slash."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
+    def read_urls(self) -> list[str]:
+        return [u.strip() for u in (self.database_read_url or "").split(",") if u.strip()]
+
     def trusted_host_list(self) -> list[str]:
         return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]
+
+    @model_validator(mode="after")
+    def _check_rate_limits(self) -> Settings:
+        from limits import parse_many
+
+        for name in ("rate_limit_anonymous", "rate_limit_partner"):
+            try:
+                if not parse_many(getattr(self, name)):
+                    raise ValueError
+            except ValueError:
+                raise ValueError(f"HUB_{name.upper()} must be limits like '30/second;600/minute'") from None
+        return self
 
     @model_validator(mode="after")
     def _check_public_url(self) -> Settings:

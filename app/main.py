@@ -30,14 +30,18 @@ from app.api import (
     webhooks,
 )
 from app.config import Settings, get_settings
-from app.db import Database
+from app.db import Database, ReadReplicas
 from app.errors import install_error_handlers
 from app.hosts import TrustedHostMiddleware
 from app.housekeeping import block_merger, search_merger, sweeper, wal_checkpointer
+from app.httpcache import HttpCacheMiddleware
 from app.jsonutil import ORJSONResponse
 from app.observability import RequestContextMiddleware
 from app.openapi import install_openapi, operation_id
+from app.ratelimit import RateLimitMiddleware
 from app.runtime import tune_gc
+from app.search.facets import CountsPolicy
+from app.shared import SharedCache
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None,
@@ -59,6 +63,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                     await task
             if db is None:
                 app.state.db.dispose()
+            if shared is not None:
+                shared.close()
 
     app = FastAPI(title="Hub 24365", version=__version__, lifespan=lifespan,
                   default_response_class=ORJSONResponse, docs_url=None, redoc_url=None,
@@ -66,6 +72,18 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                   description="The national job-sharing hub for college graduates (24365).")
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
+    if settings.read_urls() and app.state.db.replicas is None:
+        app.state.db.replicas = ReadReplicas(app.state.db, settings.read_urls(), max_lag_s=settings.read_max_lag_s,
+                                             check_interval_s=settings.read_check_interval_s,
+                                             pool_size=settings.db_pool_size)
+    shared = SharedCache(settings.redis_url, settings.redis_prefix) if settings.redis_url else None
+    app.state.counts = CountsPolicy(settings.counts_max_age_s, shared)
+    app.add_middleware(HttpCacheMiddleware, max_age=settings.http_cache_max_age_s)
+    if settings.rate_limit:
+        app.add_middleware(RateLimitMiddleware, anonymous=settings.rate_limit_anonymous,
+                           partner=settings.rate_limit_partner, redis_url=settings.redis_url,
+                           prefix=settings.redis_prefix, trusted_proxies=settings.forwarded_allow_ips,
+                           client_header=settings.client_address_header)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(TrustedHostMiddleware, patterns=settings.trusted_host_list())
     install_error_handlers(app)

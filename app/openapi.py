@@ -40,7 +40,7 @@ ERROR_DESCRIPTIONS = {
     410: "Gone: the cursor is older than the change log keeps; re-sync from the snapshot",
     413: "The body is over HUB_MAX_BODY_BYTES",
     422: "Invalid input; `errors` names each bad field",
-    429: "Too many requests; wait `Retry-After` seconds",
+    429: "Too many requests (the rate limit of the client address or API key); wait `Retry-After` seconds",
     503: "Not ready",
 }
 
@@ -50,10 +50,23 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def _error_codes(op: dict[str, Any]) -> set[int]:
+RATE_LIMIT_HEADERS = {
+    "Retry-After": {"description": "Seconds to wait before the next request", "schema": {"type": "integer"}},
+    "RateLimit": {"description": "IETF draft: the closest limit's quota left (`r`) and seconds to its reset (`t`)",
+                  "schema": {"type": "string"}},
+    "RateLimit-Policy": {"description": "IETF draft: every limit, as quota (`q`) per window (`w`, seconds)",
+                         "schema": {"type": "string"}},
+}
+UNLIMITED = {"/healthz", "/readyz", "/metrics"}  # app.ratelimit.EXEMPT
+
+
+def _error_codes(op: dict[str, Any], path: str = "") -> set[int]:
     """The error statuses an operation can answer: those it declares, and those every operation
-    of its kind can (422 for any input, 401/403 behind a credential, 404 for an id, 413 for a body)."""
+    of its kind can (422 for any input, 401/403 behind a credential, 404 for an id, 413 for a body,
+    429 past a rate limit)."""
     codes = {int(c) for c in op.get("responses", {}) if str(c).isdigit() and int(c) >= 400}
+    if path not in UNLIMITED:
+        codes.add(429)
     if op.get("parameters") or op.get("requestBody"):
         codes.add(422)
     if op.get("security"):
@@ -67,16 +80,18 @@ def _error_codes(op: dict[str, Any]) -> set[int]:
 
 def document_errors(schema: dict[str, Any]) -> None:
     """Every error response of every operation: ``application/problem+json`` with the one ``Problem``."""
-    for item in schema["paths"].values():
+    for path, item in schema["paths"].items():
         for op in item.values():
             responses = op.setdefault("responses", {})
-            for code in sorted(_error_codes(op)):
+            for code in sorted(_error_codes(op, path)):
                 old = responses.pop(str(code), None) or responses.pop(code, None) or {}
                 description = old.get("description")
                 if not description or description == "Problem details":
                     description = ERROR_DESCRIPTIONS.get(code, "Problem details")
                 responses[str(code)] = {"description": description,
                                         "content": {PROBLEM: {"schema": PROBLEM_REF}}}
+                if code == 429:
+                    responses[str(code)]["headers"] = RATE_LIMIT_HEADERS
             op["responses"] = dict(sorted(responses.items()))
 
 

@@ -84,7 +84,8 @@ def database_url(backend: str, name: str, tmp: Path) -> str:
 class Hub:
     """``hub serve`` in a subprocess on a free port."""
 
-    def __init__(self, url: str, *, workers: int = 1, env: dict[str, str] | None = None) -> None:
+    def __init__(self, url: str, *, workers: int = 1, env: dict[str, str] | None = None,
+                 start_timeout: float = 60) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_ADMIN_TOKEN": "bench-admin-token-0123456789",
@@ -93,13 +94,14 @@ class Hub:
                        capture_output=True)
         self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--no-migrate", "--port",
                                       str(self.port), "--workers", str(workers)], env=self.env, cwd=ROOT)
-        deadline = time.time() + 60
+        deadline = time.time() + start_timeout
         while time.time() < deadline:
             try:
                 if httpx.get(self.base + "/readyz", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError("hub did not start")
 
     def admin(self) -> dict[str, str]:

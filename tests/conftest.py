@@ -78,8 +78,10 @@ def db_url(_migrated: str, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
+    # Counts exact after every change and no rate limits: the tests of those features turn them on.
     return Settings(env="test", database_url=db_url, admin_token=ADMIN_TOKEN,
-                    secret_key="test-secret-key-0123456789", log_json=False, public_url="http://testserver")
+                    secret_key="test-secret-key-0123456789", log_json=False, public_url="http://testserver",
+                    counts_max_age_s=0, rate_limit=False)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import BackgroundTasks, Depends, Header, Request
@@ -13,6 +14,7 @@ from app.db import Database
 from app.errors import Forbidden, PayloadTooLarge, Unauthorized, ValidationFailed, field_error
 from app.models import Partner, utcnow
 from app.schemas.common import SafeStr
+from app.search.facets import CountsPolicy
 from app.security import same_token
 from app.services.partners import authenticate, partner_for_key, touch_key
 
@@ -27,8 +29,23 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_counts(request: Request) -> CountsPolicy:
+    return request.app.state.counts
+
+
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CountsDep = Annotated[CountsPolicy, Depends(get_counts)]
+T = TypeVar("T")
+
+
+def read_public(request: Request, db: Database, fn: Callable[[Any], T]) -> T:
+    """A read of public data: on a hot standby for an anonymous request (``Database.read_public``);
+    a request that carries credentials reads the primary, so a partner sees its own writes."""
+    if "authorization" in request.headers:
+        with db.read() as session:
+            return fn(session)
+    return db.read_public(fn)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 

@@ -22,6 +22,7 @@ from app.errors import NotFound
 from app.export import csv as csv_export
 from app.export.feeds import atom, rss
 from app.export.jsonld import job_posting
+from app.httpcache import http_date
 from app.jobs.render import get_job
 from app.jobs.rows import JobDocument
 from app.normalize import region_by_code
@@ -29,17 +30,17 @@ from app.schemas.common import IdPath, problem_responses
 from app.schemas.search import FeedQuery
 from app.search.service import search_jobs
 
-from .deps import DbDep, SettingsDep
+from .deps import DbDep, SettingsDep, read_public
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["exports"])
 Filters = Annotated[FeedQuery, Query()]
 CSV_PAGE = 100
 
 
-def _search(db: Database, secret: str, query: FeedQuery, limit: int,
+def _search(request: Request, db: Database, secret: str, query: FeedQuery, limit: int,
             cursor: str | None = None) -> tuple[list[JobDocument], str | None]:
-    with db.read() as session:
-        result = search_jobs(session, query, limit=limit, cursor=cursor, secret=secret)
+    result = read_public(request, db, lambda session: search_jobs(session, query, limit=limit, cursor=cursor,
+                                                                  secret=secret))
     return result.items, result.next_cursor
 
 
@@ -66,7 +67,7 @@ def _links(request: Request, base: str, query: FeedQuery) -> tuple[str, str, str
     summary="Any search as an RSS 2.0 feed (newest first)")
 def get_rss(request: Request, query: Filters, db: DbDep, settings: SettingsDep,
             limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Response:
-    items, _ = _search(db, settings.secret_key, query, limit)
+    items, _ = _search(request, db, settings.secret_key, query, limit)
     link, self_url, page = _links(request, settings.base_url, query)
     return Response(rss(items, title=_title(query), link=link, self_url=self_url, page_url=page),
                     media_type="application/rss+xml; charset=utf-8")
@@ -77,7 +78,7 @@ def get_rss(request: Request, query: Filters, db: DbDep, settings: SettingsDep,
     summary="Any search as an Atom feed (newest first)")
 def get_atom(request: Request, query: Filters, db: DbDep, settings: SettingsDep,
              limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Response:
-    items, _ = _search(db, settings.secret_key, query, limit)
+    items, _ = _search(request, db, settings.secret_key, query, limit)
     link, self_url, page = _links(request, settings.base_url, query)
     return Response(atom(items, title=_title(query), link=link, self_url=self_url, page_url=page),
                     media_type="application/atom+xml; charset=utf-8")
@@ -91,7 +92,7 @@ def get_csv(request: Request, query: Filters, db: DbDep, settings: SettingsDep,
     _, _, page = _links(request, settings.base_url, query)
     # The first page is read now: a search that cannot run (an unknown fair) is a 422, not a
     # stream that breaks after its first bytes.
-    first = _search(db, settings.secret_key, query, min(CSV_PAGE, max_rows))
+    first = _search(request, db, settings.secret_key, query, min(CSV_PAGE, max_rows))
 
     def pages() -> Iterator[list[JobDocument]]:
         (items, cursor), sent = first, 0
@@ -100,7 +101,7 @@ def get_csv(request: Request, query: Filters, db: DbDep, settings: SettingsDep,
             sent += len(items)
             if not cursor or not items or sent >= max_rows:
                 return
-            items, cursor = _search(db, settings.secret_key, query, min(CSV_PAGE, max_rows - sent), cursor)
+            items, cursor = _search(request, db, settings.secret_key, query, min(CSV_PAGE, max_rows - sent), cursor)
 
     name = f"jobs-{date.today().isoformat()}.csv"
     return StreamingResponse(csv_export.stream(pages(), page), media_type="text/csv; charset=utf-8",
@@ -110,10 +111,10 @@ def get_csv(request: Request, query: Filters, db: DbDep, settings: SettingsDep,
 @router.get("/{job_id}/jsonld", response_class=Response, responses={
     200: {"content": {"application/ld+json": {}}, "description": "schema.org JobPosting"},
     **problem_responses(404, 422)}, summary="One job as schema.org JobPosting JSON-LD")
-def get_jsonld(job_id: IdPath, db: DbDep, settings: SettingsDep) -> Response:
-    with db.read() as session:
-        doc = get_job(session, job_id)
+def get_jsonld(request: Request, job_id: IdPath, db: DbDep, settings: SettingsDep) -> Response:
+    doc = read_public(request, db, lambda session: get_job(session, job_id))
     if doc is None:
         raise NotFound("no such job")
     page = f"{settings.base_url}/jobs/{job_id}"
-    return Response(orjson.dumps(job_posting(doc, page_url=page)), media_type="application/ld+json")
+    return Response(orjson.dumps(job_posting(doc, page_url=page)), media_type="application/ld+json",
+                    headers={"Last-Modified": http_date(doc["updated_at"])} if doc["updated_at"] else None)

@@ -36,7 +36,7 @@ from app.services.fairs import (
 )
 
 from .campaign_deps import Id, idempotent_create, region_code
-from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep
+from .deps import DbDep, IdempotencyKey, PartnerDep, SettingsDep, read_public
 
 router = APIRouter(prefix="/api/v1/fairs", tags=["campaign"])
 series_router = APIRouter(prefix="/api/v1/fair-series", tags=["campaign"])
@@ -57,7 +57,7 @@ async def post_fair(spec: FairIn, request: Request, partner: PartnerDep, db: DbD
 
 @router.get("", response_model=FairList, responses=problem_responses(422),
             summary="Fairs (public): upcoming soonest first, or past most recent first")
-def get_fairs(db: DbDep, settings: SettingsDep,
+def get_fairs(request: Request, db: DbDep, settings: SettingsDep,
               region: Annotated[str | None, Query(max_length=12, description="GB/T 2260 code; a province or "
                                                   "city matches every fair inside it")] = None,
               kind: FairKind | None = None, mode: FairMode | None = None,
@@ -77,19 +77,21 @@ def get_fairs(db: DbDep, settings: SettingsDep,
     if date_from and date_to and date_to < date_from:
         raise ValidationFailed("The dates are the wrong way round.",
                                errors=[field_error("date_to", "must not be before date_from")])
-    with db.read() as session:
+
+    def read(session: Session) -> dict[str, Any]:
         rows, nxt = list_fairs(session, region=code, kind=kind, mode=mode, when=when, now=utcnow(),
                                cursor=cursor, limit=limit, secret=settings.secret_key,
                                industry=industry.upper() if industry else None, scope=scope, series_id=series,
                                date_from=date_from, date_to=date_to)
         return {"items": fair_documents(session, rows), "next_cursor": nxt}
 
+    return read_public(request, db, read)
+
 
 @router.get("/{fair_id}", response_model=FairOut, responses=problem_responses(404, 422),
             summary="One fair (public), cancelled ones included")
-def get_one_fair(fair_id: Id, db: DbDep) -> dict[str, Any]:
-    with db.read() as session:
-        return fair_documents(session, [get_fair(session, fair_id)])[0]
+def get_one_fair(request: Request, fair_id: Id, db: DbDep) -> dict[str, Any]:
+    return read_public(request, db, lambda session: fair_documents(session, [get_fair(session, fair_id)])[0])
 
 
 @router.patch("/{fair_id}", response_model=FairOut, responses=ERRORS,

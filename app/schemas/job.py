@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field
+
 from .common import StrictModel
 
 
@@ -70,3 +72,7 @@ class JobList(StrictModel):
     # True when more jobs match than ``total`` (the count stops at 10,000).
     total_capped: bool = False
     facets: dict[str, dict[str, int]] = {}
+    counts_as_of: datetime | None = Field(
+        None, description="When `total` and `facets` were counted: they come from a cache, reused unchanged while "
+        "no job changes and for at most HUB_COUNTS_MAX_AGE_S seconds after a change (the items are always read "
+        "fresh). Null: counted with this very page. `total_capped` says they are from a sample.")

@@ -10,6 +10,7 @@ goes to the GIN bitmap, which is then small.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -28,11 +29,17 @@ WALK_ROW_COST = 10  # testing one row on a walk costs about ten GIN posting entr
 SHARDS = 8
 SAMPLE = "docid >= 0 AND (docid & 7) = 0"
 FACET_COLUMNS = "industry, education, job_type, employer_type, regions"
-# One round trip each; set_config(..., true) lasts to the end of the (read) transaction at
-# most, and the larger work_mem (which keeps bitmaps exact) may stay until then.
-_BITMAP_ONLY = text("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), "
-                    "set_config('work_mem', '32MB', true)")
-_BITMAP_DONE = text("SELECT set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)")
+# One round trip per search, before its first GIN query: set_config(..., true) lasts to the end
+# of the (read) transaction. No sequential scans (every statement of a search has an index to
+# use: the primary key or GIN), and the memory that keeps a GIN bitmap exact. GIN queries state
+# their docid range and order on ``docid + 0``, which the primary key cannot serve, so the
+# planner cannot walk the primary key testing every row for a rare word (the walk is chosen
+# here, explicitly, when the words are common).
+_GIN_SETTINGS = "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '32MB', true)"
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+# A search whose matches are estimated at most this share of ``FEW_CAP`` reads them all in one
+# statement (docid and tier), which then gives the page, the next cursor and the total.
+FEW_MARGIN = 1.0
 
 
 def _cond(plan: Plan, column: str, body_only: bool, args: dict[str, Any]) -> str:
@@ -55,14 +62,16 @@ def _cond(plan: Plan, column: str, body_only: bool, args: dict[str, Any]) -> str
     return " AND ".join(conds) or "TRUE"
 
 
-def _range(rng: Range, args: dict[str, Any]) -> str:
+def _range(rng: Range, args: dict[str, Any], gin: bool = False) -> str:
+    """The docid range's condition; ``gin``: on ``docid + 0``, which no B-tree serves."""
     lo, hi, _ = rng
+    col = "docid + 0" if gin else "docid"
     conds = ["TRUE"]
     if lo is not None:
-        conds.append("docid >= :lo")
+        conds.append(f"{col} >= :lo")
         args["lo"] = lo
     if hi is not None:
-        conds.append("docid < :hi")
+        conds.append(f"{col} < :hi")
         args["hi"] = hi
     return " AND ".join(conds)
 
@@ -72,18 +81,32 @@ class PostgresEngine:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._tuned = False
 
     def _run(self, sql: str, args: dict[str, Any]) -> list[Any]:
         return list(self.session.execute(text(sql), args))
 
     def _gin(self, sql: str, args: dict[str, Any]) -> list[Any]:
-        """Run with the GIN bitmap, not a walk down the primary key testing every row (and
-        with the memory to keep the bitmap exact), then put the settings back."""
-        self.session.execute(_BITMAP_ONLY)
-        try:
+        """Run with the GIN bitmap (``sql`` states its range on ``docid + 0``), no sequential scan
+        and the memory to keep the bitmap exact: set once for the rest of the transaction, in the
+        same round trip as the first GIN query."""
+        if self._tuned:
             return self._run(sql, args)
-        finally:
-            self.session.execute(_BITMAP_DONE)
+        self._tuned = True
+        return self._pipelined(sql, args, _GIN_SETTINGS)
+
+    def _pipelined(self, sql: str, args: dict[str, Any], before: str | None = None) -> list[Any]:
+        """``before`` (if any) and ``sql`` sent together in one psycopg pipeline, with the
+        transaction's BEGIN when it is the first statement: one round trip instead of up to three.
+        Under load each round trip waits for the server process to be scheduled (bench/RESULTS.md,
+        issue 22). Only for this module's own SELECTs on a read (nothing written behind)."""
+        raw = self.session.connection().connection.driver_connection
+        assert raw is not None, "a checked-out connection has its psycopg connection"
+        with raw.pipeline():
+            if before is not None:
+                raw.execute(before)
+            cur = raw.execute(_PARAM.sub(r"%(\1)s", sql), args)
+        return cur.fetchall()  # type: ignore[no-any-return]
 
     def _fetch(self, plan: Plan, tier: str, rng: Range, limit: int, columns: str, ordered: bool,
                max_walk: int, sample: bool = False) -> list[Any]:
@@ -93,6 +116,7 @@ class PostgresEngine:
         column = "head_tsv" if tier in ("head", "marked") or not plan.terms else "full_tsv"
         args: dict[str, Any] = {"limit": limit}
         cond, where = _cond(plan, column, tier == "body", args), _range(rng, args)
+        gin_where = _range(rng, args, gin=True)
         if "@@" not in cond or plan.docids is not None:  # the primary key finds these rows (or walks)
             return self._run(f"SELECT {columns} FROM search_docs WHERE {cond} AND {where} "
                              f"ORDER BY docid DESC LIMIT :limit", args)
@@ -119,14 +143,38 @@ class PostgresEngine:
             elif way == "sample":
                 args["s"] = tsquery(plan)
                 sampled = cond.replace(f"{column} @@ CAST(:a AS tsquery)", f"head_tsv @@ CAST(:s AS tsquery) AND {SAMPLE}")
-                rows = self._gin(f"SELECT {columns} FROM search_docs WHERE {sampled} AND {where} LIMIT :limit", args)
-            else:
-                order = "ORDER BY docid DESC" if ordered else ""
-                return self._gin(f"SELECT {columns} FROM search_docs WHERE {cond} AND {where} {order} LIMIT :limit",
+                rows = self._gin(f"SELECT {columns} FROM search_docs WHERE {sampled} AND {gin_where} LIMIT :limit",
                                  args)
+            else:
+                order = "ORDER BY docid + 0 DESC" if ordered else ""
+                return self._gin(f"SELECT {columns} FROM search_docs WHERE {cond} AND {gin_where} {order} "
+                                 "LIMIT :limit", args)
             if len(rows) >= limit:
                 return rows
         raise AssertionError("unreachable: GIN is always among the ways")
+
+    def few(self, plan: Plan, cap: int) -> list[tuple[int, bool]] | None:
+        """Every match as (docid, title/employer match) when the statistics say a query's words
+        match few jobs (a rare word, or none), in one GIN statement: the page, the cursor and the
+        total all come from it, instead of a statement per tier and one to count. None when the
+        matches are not known to be few, or turn out to be more than ``cap``."""
+        if not plan.terms or plan.docids is not None:
+            return None
+        share, _ = estimate(self.session, plan, "full_tsv")
+        if share * doc_count(self.session, plan.since) > cap * FEW_MARGIN:
+            return None
+        found: list[tuple[int, bool]] = []
+        for rng in docid_ranges(plan.status, plan.since, None):
+            args: dict[str, Any] = {"limit": cap + 1 - len(found), "h": tsquery(plan, text_only=True)}
+            cond, where = _cond(plan, "full_tsv", False, args), _range(rng, args, gin=True)
+            # No planner settings: with the range on ``docid + 0`` only GIN or a sequential scan can
+            # answer, and for matches this rare the planner's own statistics pick GIN.
+            found += [(r[0], bool(r[1])) for r in self._pipelined(
+                f"SELECT docid, head_tsv @@ CAST(:h AS tsquery) FROM search_docs WHERE {cond} AND {where} "
+                "LIMIT :limit", args)]
+            if len(found) > cap:
+                return None
+        return found
 
     def page(self, plan: Plan, tier: str, after: int | None, n: int) -> list[int]:
         """Docids of matches with keys below ``after``, newest first; tier ``all``, ``head``, ``body``

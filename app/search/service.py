@@ -12,7 +12,7 @@ stable while jobs are being added. See ``facets`` for ``total`` and facet counts
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -47,6 +47,7 @@ class SearchResult:
     total: int | None  # at most facets.COUNT_CAP; total_capped says there are more
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     total_capped: bool = False
+    counts_as_of: float | None = None  # when total and facets were counted (None: with this page)
 
 
 def query_terms(q: str) -> list[str]:
@@ -89,9 +90,9 @@ def build_plan(p: SearchQuery, docids: tuple[int, ...] | None = None) -> Plan | 
 
 
 def search_jobs(session: Session, query: SearchQuery, *, limit: int, cursor: str | None = None,
-                facets: Sequence[str] = (), secret: str) -> SearchResult:
+                facets: Sequence[str] = (), secret: str, counts: fc.CountsPolicy = fc.EXACT) -> SearchResult:
     """One page of ``limit`` jobs for ``query`` after ``cursor``, with the next cursor, the
-    (capped) total and the counts of ``facets``."""
+    (capped) total and the counts of ``facets`` (reused as ``counts`` allows)."""
     plan = build_plan(query, fair_docids(session, query.fair) if query.fair else None)
     order = "newest" if query.sort == "relevance" and not (plan and plan.terms) else query.sort
     position = _position(cursor, order, secret)
@@ -99,7 +100,12 @@ def search_jobs(session: Session, query: SearchQuery, *, limit: int, cursor: str
         return SearchResult([], None, 0, {f: {} for f in facets}, False)
     engine = SqliteEngine(session) if is_sqlite(session) else PostgresEngine(session)
     n = limit + 1
-    if order == "relevance":
+    # Few matches (a rare word, or none): every one of them in one statement, where the engine
+    # can tell; the page, the cursor and the total all come from it.
+    matches = engine.few(plan, fc.COUNT_CAP) if order != "salary" else None
+    if matches is not None:
+        hits = _from_matches(matches, order, position, n)
+    elif order == "relevance":
         hits = _relevance(engine, plan, position, n)
     elif order == "salary":
         hits = _by_salary(engine, plan, position, n)
@@ -109,8 +115,26 @@ def search_jobs(session: Session, query: SearchQuery, *, limit: int, cursor: str
     items = _render(session, [h[-1] for h in page])
     nxt = encode_cursor({"o": order, "k": page[-1][:-1] + [doc_key(page[-1][-1])]}, secret) \
         if len(hits) > limit else None
-    total, counts = _stats(engine, plan, query.region, facets, fc.version(session))
-    return SearchResult(items, nxt, min(total, fc.COUNT_CAP), counts, total > fc.COUNT_CAP)
+    note = fc.CountsNote()
+    scope = str(session.get_bind().engine.url)
+    total, found = _stats(engine, plan, query.region, facets, scope, lambda: fc.version(session), counts, note,
+                          len(matches) if matches is not None else None)
+    return SearchResult(items, nxt, min(total, fc.COUNT_CAP), found, total > fc.COUNT_CAP, counts_as_of=note.as_of)
+
+
+def _from_matches(matches: list[tuple[int, bool]], order: str, position: list[int] | None,
+                  n: int) -> list[list[int]]:
+    """The page after ``position`` among every match (docid, title/employer match), as the
+    walks would give it: [tier, docid] by relevance, [docid] newest first."""
+    if order == "relevance":
+        keyed = sorted(((0 if head else 1, -doc_key(d), d) for d, head in matches))
+        if position:
+            keyed = [k for k in keyed if (k[0], k[1]) > (position[0], -position[1])]
+        return [[tier, d] for tier, _, d in keyed[:n]]
+    newest = sorted(matches, key=lambda m: doc_key(m[0]), reverse=True)
+    if position:
+        newest = [m for m in newest if doc_key(m[0]) < position[0]]
+    return [[d] for d, _ in newest[:n]]
 
 
 def _position(cursor: str | None, order: str, secret: str) -> list[int] | None:
@@ -187,12 +211,21 @@ def _render(session: Session, docids: list[int]) -> list[JobDocument]:
     return render_jobs(session, [by_docid[d] for d in docids if d in by_docid])
 
 
-def _stats(engine: Any, plan: Plan, regions: list[str], facets: Sequence[str], version: tuple[Any, ...]
-           ) -> tuple[int, dict[str, dict[str, int]]]:
+def _stats(engine: Any, plan: Plan, regions: list[str], facets: Sequence[str], scope: str,
+           version: Callable[[], list[Any]], policy: fc.CountsPolicy, note: fc.CountsNote,
+           known_total: int | None) -> tuple[int, dict[str, dict[str, int]]]:
     """The total (up to ``COUNT_CAP + 1``) and the facets. Each field's counts ignore that
     field's own selection, so the other choices still show; one pass over the plan's own
-    matches gives the total and the facets of every field that has no selection."""
-    url, current = version[0], version[1:]
+    matches gives the total and the facets of every field that has no selection. ``version``
+    is read at most once, and only when a cached entry is older than the policy allows;
+    ``known_total``: every match was read already (the few-matches path)."""
+    read: list[list[Any]] = []
+
+    def current() -> list[Any]:
+        if not read:
+            read.append(version())
+        return read[0]
+
     region = tuple(regions)
     by_plan: dict[Plan, list[str]] = {}
     for name in dict.fromkeys(facets):
@@ -205,8 +238,11 @@ def _stats(engine: Any, plan: Plan, regions: list[str], facets: Sequence[str], v
         rows = engine.facet_rows(plan, max(fc.COUNT_CAP, fc.FACET_CAP) + 1)
         return min(len(rows), fc.COUNT_CAP + 1), fc.count_facets(rows[:fc.FACET_CAP], own, list(region))
 
-    key = (url, "stats", plan, tuple(own), region, fc.COUNT_CAP, fc.FACET_CAP)
-    total, counts = fc.CACHE.get(key, current, first_pass)
+    if known_total is not None and not own:
+        total, counts = known_total, {}
+    else:
+        key = (scope, "stats", plan, tuple(own), region, fc.COUNT_CAP, fc.FACET_CAP)
+        total, counts = fc.CACHE.get(key, current, first_pass, policy, note)
     out = dict(counts)
     for sub, names in by_plan.items():
         if not total:
@@ -215,5 +251,6 @@ def _stats(engine: Any, plan: Plan, regions: list[str], facets: Sequence[str], v
         def facets_of(sub: Plan = sub, names: list[str] = names) -> dict[str, dict[str, int]]:
             return fc.count_facets(engine.facet_rows(sub, fc.FACET_CAP), names, list(region))
 
-        out.update(fc.CACHE.get((url, "facets", sub, tuple(names), region, fc.FACET_CAP), current, facets_of))
+        out.update(fc.CACHE.get((scope, "facets", sub, tuple(names), region, fc.FACET_CAP), current, facets_of,
+                                policy, note))
     return total, {name: out.get(name, {}) for name in facets}

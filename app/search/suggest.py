@@ -145,7 +145,7 @@ def load_entries(session: Session, n: int = VOCABULARY) -> list[Entry]:
     return sorted(found, key=lambda e: -e.weight)  # stable: titles before names of equal weight
 
 
-_cache: dict[str, tuple[float, tuple[Any, ...], SuggestIndex]] = {}
+_cache: dict[str, tuple[float, list[Any], SuggestIndex]] = {}
 _lock = threading.Lock()
 
 
@@ -177,7 +177,7 @@ def suggest_index(session: Session, key: str) -> SuggestIndex:
     return index
 
 
-def _build_later(session: Session, key: str, current: tuple[Any, ...], entries: list[Entry] | None = None) -> None:
+def _build_later(session: Session, key: str, current: list[Any], entries: list[Entry] | None = None) -> None:
     """Build the whole index in a thread of its own (one per database at a time)."""
     with _lock:
         if key in _building:

@@ -11,13 +11,15 @@ import pydantic
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.api.deps import DbDep, SettingsDep
+from app.api.deps import CountsDep, DbDep, SettingsDep, read_public
 from app.db import Database
 from app.errors import HubError
+from app.httpcache import http_date
 from app.jobs.render import get_job
 from app.models import Fair, utcnow
 from app.schemas.common import SafeStr
 from app.schemas.search import SearchQuery
+from app.search.facets import EXACT, CountsPolicy
 from app.search.service import SearchResult, query_terms, search_jobs
 from app.search.suggest import suggest_index
 from app.services.fairs import fairs_of_jobs
@@ -50,21 +52,26 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _search(db: Database, secret: str, query: SearchQuery, cursor: str | None,
-            facets: tuple[str, ...] = ()) -> tuple[SearchResult, dict[str, list[dict[str, Any]]]]:
+def _search(request: Request, db: Database, secret: str, query: SearchQuery, cursor: str | None,
+            facets: tuple[str, ...] = (), counts: CountsPolicy = EXACT
+            ) -> tuple[SearchResult, dict[str, list[dict[str, Any]]]]:
     """A page of the search and, for its cards, the upcoming fairs each job is offered at."""
-    with db.read() as session:
-        result = search_jobs(session, query, limit=PAGE_SIZE, cursor=cursor, facets=facets, secret=secret)
+    def read(session: Any) -> tuple[SearchResult, dict[str, list[dict[str, Any]]]]:
+        result = search_jobs(session, query, limit=PAGE_SIZE, cursor=cursor, facets=facets, secret=secret,
+                             counts=counts)
         return result, fairs_of_jobs(session, [j["id"] for j in result.items], utcnow())
+    return read_public(request, db, read)
 
 
-def _fair_title(db: Database, fair_id: str | None) -> str | None:
+def _fair_title(request: Request, db: Database, fair_id: str | None) -> str | None:
     """The title of the fair a search is narrowed to ("" for none; None: no such fair)."""
     if not fair_id:
         return ""
-    with db.read() as session:
+
+    def read(session: Any) -> str | None:
         fair = session.get(Fair, fair_id)
         return fair.title if fair is not None else None
+    return read_public(request, db, read)
 
 
 def _empty_suggestions(query: PageQuery, chips: list[filters.Chip]) -> list[tuple[str, str]]:
@@ -102,21 +109,23 @@ def _feeds(query: PageQuery, base: str, fair_title: str | None) -> dict[str, str
 
 
 @router.get("/")
-def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+def search_page(request: Request, db: DbDep, settings: SettingsDep, counts: CountsDep) -> Response:
     start = time.perf_counter()
     try:
         query = parse_query(request.query_params)
-        fair_title = _fair_title(db, query.search.fair)
+        fair_title = _fair_title(request, db, query.search.fair)
         if fair_title is None:
             return error_page(422, "招聘会不存在", "链接里的招聘会不存在，可能已被删除。可以在招聘会列表里重新选择。",
                               errors=[("fair", "没有这个招聘会")], back="/fairs")
-        result, fairs = _search(db, settings.secret_key, query.searched(), query.cursor, filters.FACETS)
+        result, fairs = _search(request, db, settings.secret_key, query.searched(), query.cursor, filters.FACETS,
+                                counts)
         typed, hints = None, []
         if query.search.q and not result.items and not query.cursor:
             hints = _hints(db, settings.database_url, query.search.q)
             if hints and query.search.q.isascii():  # pinyin typed on a phone: search the Chinese it spells
                 typed, query = query.search.q, replace(query, search=query.search.model_copy(update={"q": hints[0]}))
-                result, fairs = _search(db, settings.secret_key, query.searched(), None, filters.FACETS)
+                result, fairs = _search(request, db, settings.secret_key, query.searched(), None, filters.FACETS,
+                                        counts)
     except (PageInvalid, pydantic.ValidationError, HubError) as exc:
         if isinstance(exc, HubError) and exc.status != 422:
             raise
@@ -137,37 +146,42 @@ def search_page(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/jobs/{job_id}")
-def job_page(job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
+def job_page(request: Request, job_id: SafeStr, db: DbDep, settings: SettingsDep) -> Response:
     job, start = None, time.perf_counter()
     fairs: list[dict[str, Any]] = []
     similar: list[dict[str, Any]] = []
     sites: dict[str, str] = {}
     if len(job_id) <= 64 and job_id.isascii() and job_id.isalnum():
-        with db.read() as session:
-            job = get_job(session, job_id)
-            if job is not None:
-                fairs = fairs_of_jobs(session, [job["id"]], utcnow()).get(job["id"], [])
-                sites = partner_sites(session, [s["partner_id"] for s in job["sources"]])
-                similar = similar_jobs(session, dict(job), settings.secret_key) if job["status"] == "open" else []
+
+        def read(session: Any) -> tuple[Any, list[dict[str, Any]], dict[str, str], list[dict[str, Any]]]:
+            found = get_job(session, job_id)
+            if found is None:
+                return None, [], {}, []
+            return (found, fairs_of_jobs(session, [found["id"]], utcnow()).get(found["id"], []),
+                    partner_sites(session, [s["partner_id"] for s in found["sources"]]),
+                    similar_jobs(session, dict(found), settings.secret_key) if found["status"] == "open" else [])
+        job, fairs, sites, similar = read_public(request, db, read)
     if job is None:
         return error_page(404, "职位不存在", "这个职位不存在，或已被发布方删除。可以回到搜索页看看其他职位。")
     url = f"{settings.base_url}/jobs/{job['id']}"
-    return page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, url), canonical=url, fairs=fairs,
-                apply=apply_path(dict(job), sites), similar=similar)
+    answer = page("job.html", data_ms=_ms(start), job=job, ld=job_posting_ld(job, url), canonical=url, fairs=fairs,
+                  apply=apply_path(dict(job), sites), similar=similar)
+    if job["updated_at"]:
+        answer.headers["Last-Modified"] = http_date(job["updated_at"])
+    return answer
 
 
 @router.get("/employers/{employer_id}")
 def employer_page(employer_id: SafeStr, request: Request, db: DbDep, settings: SettingsDep) -> Response:
     employer, start = None, time.perf_counter()
     if len(employer_id) <= 64 and employer_id.isascii() and employer_id.isalnum():
-        with db.read() as session:
-            employer = get_employer(session, employer_id)
+        employer = read_public(request, db, lambda session: get_employer(session, employer_id))
     if employer is None:
         return error_page(404, "单位不存在", "没有找到这个用人单位。")
     path = f"/employers/{employer.id}"
     try:
         query = parse_query(request.query_params, paging_only=True)
-        result, fairs = _search(db, settings.secret_key, SearchQuery(employer_id=employer.id, sort="newest"),
+        result, fairs = _search(request, db, settings.secret_key, SearchQuery(employer_id=employer.id, sort="newest"),
                                 query.cursor)
     except (PageInvalid, pydantic.ValidationError, HubError) as exc:
         if isinstance(exc, HubError) and exc.status != 422:
