@@ -62,6 +62,19 @@ def _cond(plan: Plan, column: str, body_only: bool, args: dict[str, Any]) -> str
     return " AND ".join(conds) or "TRUE"
 
 
+def _tier_case(plan: Plan, args: dict[str, Any]) -> str:
+    """A row's relevance tier as ``Plan.tier`` defines them (0 the title is the query, 1 the title
+    holds it, 2 title and employer hold it, 3 the rest): the walks' order, in one expression."""
+    cases = []
+    if plan.exact:
+        args["t0"] = tsquery(replace(plan, terms=(plan.exact, *plan.title_terms()), exclude=()), text_only=True)
+        cases.append("WHEN head_tsv @@ CAST(:t0 AS tsquery) THEN 0")
+    args["t1"] = tsquery(replace(plan, terms=plan.title_terms(), exclude=()), text_only=True)
+    args["t2"] = tsquery(replace(plan, exclude=()), text_only=True)
+    cases += ["WHEN head_tsv @@ CAST(:t1 AS tsquery) THEN 1", "WHEN head_tsv @@ CAST(:t2 AS tsquery) THEN 2"]
+    return "CASE " + " ".join(cases) + " ELSE 3 END"
+
+
 def _range(rng: Range, args: dict[str, Any], gin: bool = False) -> str:
     """The docid range's condition; ``gin``: on ``docid + 0``, which no B-tree serves."""
     lo, hi, _ = rng
@@ -153,8 +166,8 @@ class PostgresEngine:
                 return rows
         raise AssertionError("unreachable: GIN is always among the ways")
 
-    def few(self, plan: Plan, cap: int) -> list[tuple[int, bool]] | None:
-        """Every match as (docid, title/employer match) when the statistics say a query's words
+    def few(self, plan: Plan, cap: int) -> list[tuple[int, int]] | None:
+        """Every match as (docid, relevance tier: ``_tier_case``) when the statistics say a query's words
         match few jobs (a rare word, or none), in one GIN statement: the page, the cursor and the
         total all come from it, instead of a statement per tier and one to count. None when the
         matches are not known to be few, or turn out to be more than ``cap``."""
@@ -163,14 +176,14 @@ class PostgresEngine:
         share, _ = estimate(self.session, plan, "full_tsv")
         if share * doc_count(self.session, plan.since) > cap * FEW_MARGIN:
             return None
-        found: list[tuple[int, bool]] = []
+        found: list[tuple[int, int]] = []
         for rng in docid_ranges(plan.status, plan.since, None):
-            args: dict[str, Any] = {"limit": cap + 1 - len(found), "h": tsquery(plan, text_only=True)}
+            args: dict[str, Any] = {"limit": cap + 1 - len(found)}
             cond, where = _cond(plan, "full_tsv", False, args), _range(rng, args, gin=True)
             # No planner settings: with the range on ``docid + 0`` only GIN or a sequential scan can
             # answer, and for matches this rare the planner's own statistics pick GIN.
-            found += [(r[0], bool(r[1])) for r in self._pipelined(
-                f"SELECT docid, head_tsv @@ CAST(:h AS tsquery) FROM search_docs WHERE {cond} AND {where} "
+            found += [(r[0], int(r[1])) for r in self._pipelined(
+                f"SELECT docid, {_tier_case(plan, args)} FROM search_docs WHERE {cond} AND {where} "
                 "LIMIT :limit", args)]
             if len(found) > cap:
                 return None

@@ -74,7 +74,7 @@ class SqliteEngine:
                                               f"ORDER BY {col} DESC LIMIT :n", args)]
         return sorted(found, key=doc_key, reverse=True)[:n]
 
-    def few(self, plan: Plan, cap: int) -> list[tuple[int, bool]] | None:
+    def few(self, plan: Plan, cap: int) -> list[tuple[int, int]] | None:
         """Never: FTS5 answers a rare word's page and count in a few quick statements in this
         process (PostgreSQL reads every match at once instead: ``PostgresEngine.few``)."""
         return None

@@ -122,12 +122,12 @@ def search_jobs(session: Session, query: SearchQuery, *, limit: int, cursor: str
     return SearchResult(items, nxt, min(total, fc.COUNT_CAP), found, total > fc.COUNT_CAP, counts_as_of=note.as_of)
 
 
-def _from_matches(matches: list[tuple[int, bool]], order: str, position: list[int] | None,
+def _from_matches(matches: list[tuple[int, int]], order: str, position: list[int] | None,
                   n: int) -> list[list[int]]:
-    """The page after ``position`` among every match (docid, title/employer match), as the
-    walks would give it: [tier, docid] by relevance, [docid] newest first."""
+    """The page after ``position`` among every match (docid, relevance tier), as the walks
+    would give it: [tier, docid] by relevance (``RELEVANCE_TIERS``), [docid] newest first."""
     if order == "relevance":
-        keyed = sorted(((0 if head else 1, -doc_key(d), d) for d, head in matches))
+        keyed = sorted(((tier, -doc_key(d), d) for d, tier in matches))
         if position:
             keyed = [k for k in keyed if (k[0], k[1]) > (position[0], -position[1])]
         return [[tier, d] for tier, _, d in keyed[:n]]

@@ -118,11 +118,12 @@ def test_counts_still_work_when_redis_is_gone(hub: Any, partner: tuple[str, str]
 
 
 def test_pages_from_every_match_follow_the_walks_order_and_cursor() -> None:
-    matches = [(10, False), (40, True), (30, False), (20, True), (50, False)]
-    assert _from_matches(matches, "relevance", None, 3) == [[0, 40], [0, 20], [1, 50]]
-    assert _from_matches(matches, "relevance", [0, 20], 3) == [[1, 50], [1, 30], [1, 10]]
-    assert _from_matches(matches, "relevance", [1, 30], 3) == [[1, 10]]
-    assert _from_matches(matches, "newest", None, 2) == [[50], [40]]
+    # (docid, tier): 0 the title is the query, 1 the title holds it, 2 title and employer, 3 the rest
+    matches = [(10, 3), (40, 1), (30, 3), (20, 1), (50, 3), (60, 2), (15, 0)]
+    assert _from_matches(matches, "relevance", None, 3) == [[0, 15], [1, 40], [1, 20]]
+    assert _from_matches(matches, "relevance", [1, 20], 3) == [[2, 60], [3, 50], [3, 30]]
+    assert _from_matches(matches, "relevance", [3, 30], 3) == [[3, 10]]
+    assert _from_matches(matches, "newest", None, 2) == [[60], [50]]
     assert _from_matches(matches, "newest", [40], 9) == [[30], [20], [10]]
 
 
