@@ -39,7 +39,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "errors": ("app/errors.py", ["tests/api/test_error_paths.py", "tests/api/test_validation.py", "tests/api/test_field_paths.py",
                                  "tests/api/test_undecodable_bodies.py", "tests/test_route_inventory.py"]),
     # the change feed: its reader (cursor, filters, paging) and the writer of change rows on the road in
-    "changes": ("app/services/changes.py", ["tests/changes/test_changes_feed.py",
+    "changes": ("app/services/changes.py", ["tests/changes/test_changes_feed.py", "tests/changes/test_change_filters.py",
                                             "tests/changes/test_filtered_paging.py"]),
     "changelog": ("app/ingest/changelog.py", ["tests/changes/test_changes_feed.py",
                                               "tests/changes/test_filtered_paging.py"]),
