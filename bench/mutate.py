@@ -36,8 +36,8 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "guard": ("app/outbound/guard.py", ["tests/sync/test_netguard.py", "tests/sync/test_fetch.py",
                                         "tests/sync/test_faults.py", "tests/changes/test_webhooks.py"]),
     # the error paths (problem+json handlers, field paths)
-    "errors": ("app/errors.py", ["tests/api/test_error_paths.py", "tests/api/test_validation.py", "tests/api/test_field_paths.py",
-                                 "tests/api/test_undecodable_bodies.py", "tests/test_route_inventory.py"]),
+    "errors": ("app/errors.py", ["tests/api/test_error_paths.py", "tests/api/test_validation.py",
+                                 "tests/api/test_field_paths.py", "tests/api/test_undecodable_bodies.py"]),
     # the change feed: its reader (cursor, filters, paging) and the writer of change rows on the road in
     "changes": ("app/services/changes.py", ["tests/changes/test_changes_feed.py", "tests/changes/test_change_filters.py",
                                             "tests/changes/test_filtered_paging.py"]),
