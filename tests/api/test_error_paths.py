@@ -23,6 +23,7 @@ from app.errors import (
     Unauthorized,
     _is_union_tag,
     body_error_message,
+    field_error,
     install_error_handlers,
     loc_to_field,
     problem_response,
@@ -77,6 +78,7 @@ def test_union_tags_are_told_from_field_names(item: Any, tag: bool) -> None:
     (("path", "job_id"), "job_id"),
     (("header", "Idempotency-Key"), "Idempotency-Key"),
     (("cookie", "session"), "session"),
+    (("cookie", "Session"), "Session"),  # a parameter's own name, even one that looks like a union tag
     (("body", "filters", "query"), "filters.query"),  # a field named like a location, once inside the body
     (("body", "query", "body"), "query.body"),
     ((0, "title"), "[0].title"),
@@ -100,6 +102,12 @@ def test_pydantic_errors_name_fields_keep_types_and_drop_repeats() -> None:
         {"field": "tags[2]", "message": "invalid", "type": "value_error"},
         {"field": "limit", "message": "x" * 300, "type": "int_parsing"},
     ]
+
+
+def test_an_error_without_a_location_is_about_the_body() -> None:
+    assert pydantic_errors([{"type": "model_type", "msg": "not an object"}]) == [
+        {"field": "body", "message": "not an object", "type": "model_type"}]
+    assert field_error("title", "too long") == {"field": "title", "message": "too long", "type": "value_error"}
 
 
 def test_pydantic_errors_under_a_prefix() -> None:
