@@ -91,9 +91,10 @@ def _all_mutants(where: Path) -> list[str]:
 
 
 def run(name: str, max_children: int, sample: int | None = None, seed: int = 24365,
-        where: Path | None = None) -> dict[str, object]:
+        where: Path | None = None, only: list[str] | None = None) -> dict[str, object]:
     """Mutation-test one target. ``sample``: run only that many mutants, drawn at random (``seed``) from all
-    of the module's, and count only those (a big module's full run takes longer than a session has)."""
+    of the module's, and count only those (a big module's full run takes longer than a session has).
+    ``only``: run just these mutants (e.g. an earlier run's survivors, after new tests)."""
     where = where or scratch(name)
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     started = time.perf_counter()
@@ -102,7 +103,9 @@ def run(name: str, max_children: int, sample: int | None = None, seed: int = 243
     env = {**os.environ, **({"HUB_ALEMBIC_DIR": str(alembic)} if alembic else {})}
     chosen: list[str] | None = None
     total = None
-    if sample is not None:
+    if only:
+        chosen = sorted(only)
+    elif sample is not None:
         # A first run with a filter that matches nothing plants the mutants and maps tests to functions,
         # then stops; the sample is drawn from what it planted.
         subprocess.run([mutmut, "run", "--max-children", str(max_children), "no-such-mutant"], cwd=where,
@@ -134,6 +137,7 @@ def main() -> int:
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--sample", type=int, help="run only this many mutants per target, drawn at random")
     parser.add_argument("--seed", type=int, default=24365)
+    parser.add_argument("--only", nargs="+", metavar="MUTANT", help="run just these mutants (one target)")
     parser.add_argument("--scratch", type=Path, help="reuse this scratch copy (one target): rerun after new tests "
                                                      "are copied into its tests/ and mutants/tests/")
     args = parser.parse_args()
@@ -146,7 +150,7 @@ def main() -> int:
     if unknown or not names:
         parser.error(f"name targets among {', '.join(TARGETS)} (unknown: {unknown})")
     for name in names:
-        print(json.dumps(run(name, args.max_children, args.sample, args.seed, args.scratch), ensure_ascii=False),
+        print(json.dumps(run(name, args.max_children, args.sample, args.seed, args.scratch, args.only), ensure_ascii=False),
               flush=True)
     return 0
 
