@@ -113,8 +113,9 @@ def run(name: str, max_children: int, sample: int | None = None, seed: int = 243
         every = _all_mutants(where)
         total = len(every)
         chosen = sorted(random.Random(seed).sample(every, min(sample, total)))
-    subprocess.run([mutmut, "run", "--max-children", str(max_children), *(chosen or [])], cwd=where,
-                   capture_output=True, text=True, env=env)
+    done = subprocess.run([mutmut, "run", "--max-children", str(max_children), *(chosen or [])], cwd=where,
+                          capture_output=True, text=True, env=env)
+    (where / "mutmut.log").write_text(done.stdout + done.stderr)  # mutmut's own account, when a run goes wrong
     status = _statuses(mutmut, where)
     if chosen is not None:
         keep = set(chosen)
