@@ -75,7 +75,7 @@ def test_a_change_without_a_stored_document_gets_the_job_rendered_now(
     assert by_job[b]["op"] == "upsert" and by_job[b]["job"]["id"] == b
     assert by_job[c]["op"] == "delete" and by_job[c]["job"] is None
     guangdong, _ = follow(client, key, region="440000")
-    assert [(ch["job_id"], ch["op"]) for ch in guangdong] == [(a, "upsert"), (c, "delete"), (c, "delete")]
+    assert sorted((ch["job_id"], ch["op"]) for ch in guangdong) == sorted([(a, "upsert"), (c, "delete"), (c, "delete")])
 
 
 def test_bad_filters_and_cursors_say_what_is_wrong(client: TestClient, partner: tuple[str, str]) -> None:
@@ -102,5 +102,6 @@ def test_a_second_prune_compacts_only_what_came_after_the_first(
     # B's delete goes; B's second version stays below the horizon: that part of the log is compacted already.
     assert prune_changes(db, timedelta(days=30), later) == 1
     changes, _ = follow(client, key)
-    assert [(ch["op"], ch["job"] and ch["job"]["title"]) for ch in changes] == [
-        ("upsert", "新"), ("delete", None), ("upsert", posting("C")["title"])]
+    seen = [(ch["op"], ch["job"] and ch["job"]["title"]) for ch in changes]  # A's and B's: in job id order
+    assert sorted(seen[:2], key=repr) == sorted([("upsert", "新"), ("delete", None)], key=repr)
+    assert seen[2:] == [("upsert", posting("C")["title"])]
