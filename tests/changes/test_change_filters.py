@@ -83,11 +83,13 @@ def test_bad_filters_and_cursors_say_what_is_wrong(client: TestClient, partner: 
     bad = client.get("/api/v1/changes", params={"job_type": "gig"}, headers=auth(key))
     assert bad.status_code == 422
     assert bad.json()["detail"] == "The subscription filter is not valid; see errors."
-    snap = client.get("/api/v1/changes/snapshot", headers=auth(key)).json()
-    wrong_kind = client.get("/api/v1/changes", params={"cursor": snap["next_cursor"] or snap["changes_cursor"][:-2]},
+    push(client, key, posting("A"), posting("B"))
+    snap = client.get("/api/v1/changes/snapshot", params={"limit": 1}, headers=auth(key)).json()
+    wrong_kind = client.get("/api/v1/changes", params={"cursor": snap["next_cursor"]},  # signed, but a snapshot's
                             headers=auth(key))
     assert wrong_kind.status_code == 422
-    assert wrong_kind.json()["errors"][0]["field"] == "cursor"
+    assert wrong_kind.json()["detail"] == "The cursor is not valid."
+    assert wrong_kind.json()["errors"] == [{"field": "cursor", "message": "not a change cursor", "type": "value_error"}]
 
 
 def test_a_second_prune_compacts_only_what_came_after_the_first(
