@@ -45,8 +45,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
                                               "tests/changes/test_filtered_paging.py"]),
     # the road in: one batch from request to store, and the per-posting preparation (normalise, refuse)
     "pipeline": ("app/ingest/pipeline.py", ["tests/api/test_push.py", "tests/api/test_batch_atomicity.py",
-                                            "tests/api/test_field_paths.py", "tests/api/test_idempotency.py",
-                                            "tests/ops/test_expiry_and_cli.py"]),
+                                            "tests/api/test_field_paths.py", "tests/api/test_idempotency.py"]),
     "prepare": ("app/ingest/prepare.py", ["tests/api/test_push.py", "tests/api/test_validation.py",
                                           "tests/api/test_field_paths.py", "tests/api/test_prepare_edges.py"]),
     # dedup: which job a posting joins

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.ingest.pipeline import expire_due
 from tests.conftest import auth, distinct_posting, make_posting
 
 
@@ -161,3 +163,18 @@ def test_the_stored_change_document_names_each_source_partner_and_its_kind(
         (recruiter_id, "某招聘平台", "recruiter"), (university_id, "某大学就业中心", "university")])
     page = client.get(f"/api/v1/jobs/{job_id}").json()["sources"]
     assert sorted(s["partner_kind"] for s in page) == ["recruiter", "university"]
+
+
+def test_expiry_marks_due_postings_expired_and_closes_their_job(client: TestClient, db: Any,
+                                                               partner: tuple[str, str]) -> None:
+    _, key = partner
+    resp = push(client, key, make_posting("EXP", valid_through="2030-01-01T00:00:00+08:00"),
+                make_posting("LIVE", title="会计"))
+    job_id, live = (r["job_id"] for r in resp.json()["results"])
+    with db.write() as session:
+        assert expire_due(session, now=datetime(2030, 1, 2, tzinfo=timezone.utc)) == 1
+    job = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "closed" and [s["status"] for s in job["sources"]] == ["expired"]
+    assert client.get(f"/api/v1/jobs/{live}").json()["status"] == "open"
+    with db.write() as session:
+        assert expire_due(session, now=datetime(2030, 1, 2, tzinfo=timezone.utc)) == 0
