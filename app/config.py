@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     """SQLite: seconds between checkpoints of the write-ahead log beside the writers (0: writers do it)."""
     sqlite_block_merge_interval_s: float = 1.0
     """SQLite: seconds between merges of dedup's new block rows into their index (0: writers do it)."""
+    memory_trim_interval_s: float = 10.0
+    """Seconds between returns of the C allocator's free memory to the system (glibc `malloc_trim`; 0: never)."""
     db_pool_size: int = 10
     """Database connections each process keeps open."""
     changes_retention_days: int = 30

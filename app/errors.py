@@ -96,9 +96,9 @@ def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     if len(loc) >= 2 and loc[0] in ("query", "path", "header", "cookie"):
         parts.append(str(loc[1]))  # a parameter's own name, even one that looks like a union tag
         loc = loc[2:]
+    elif loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        loc = loc[1:]  # only where the value came from: a body field may be named "query" or "body"
     for item in loc:
-        if item in ("body", "query", "path", "header") and not parts:
-            continue
         if _is_union_tag(item):
             continue
         if isinstance(item, int):

@@ -33,7 +33,7 @@ from app.config import Settings, get_settings
 from app.db import Database, ReadReplicas
 from app.errors import install_error_handlers
 from app.hosts import TrustedHostMiddleware
-from app.housekeeping import block_merger, search_merger, sweeper, wal_checkpointer
+from app.housekeeping import block_merger, memory_trimmer, search_merger, sweeper, wal_checkpointer
 from app.httpcache import HttpCacheMiddleware
 from app.jsonutil import ORJSONResponse
 from app.observability import RequestContextMiddleware
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if background:  # a real server process, not a test's app
             tune_gc()
-        loops = (sweeper, search_merger, wal_checkpointer, block_merger)
+        loops = (sweeper, search_merger, wal_checkpointer, block_merger, memory_trimmer)
         tasks = [asyncio.create_task(loop(app.state.db, settings)) for loop in loops] if background else []
         try:
             yield

@@ -13,6 +13,7 @@ from app.config import Settings
 from app.db import Database
 from app.ingest.pipeline import expire_due
 from app.models import utcnow
+from app.runtime import release_free_memory
 from app.services.case_erasure import erase_expired
 from app.services.changes import prune_expired
 from app.services.idempotency import purge_expired
@@ -23,7 +24,7 @@ from .pg import GIN_INDEXES, analyze_stale, merge_search_pending, search_merger
 from .sqlite import block_merger, checkpoint_wal, merge_blocks, wal_checkpointer
 
 __all__ = ["GIN_INDEXES", "analyze_stale", "block_merger", "checkpoint_wal", "merge_blocks", "merge_search_pending",
-           "search_merger", "sweep_once", "sweeper", "wal_checkpointer"]
+           "memory_trimmer", "search_merger", "sweep_once", "sweeper", "wal_checkpointer"]
 
 
 def sweep_once(db: Database, settings: Settings) -> dict[str, int]:
@@ -58,3 +59,9 @@ async def sweeper(db: Database, settings: Settings) -> None:
             log.info("sweep", extra=result)
 
     await every(settings.sweep_interval_s, sweep, "sweep")
+
+
+async def memory_trimmer(db: Database, settings: Settings) -> None:
+    """Return the allocator's free memory to the system now and then (``HUB_MEMORY_TRIM_INTERVAL_S``)."""
+    if settings.memory_trim_interval_s > 0 and release_free_memory():
+        await every(settings.memory_trim_interval_s, release_free_memory, "memory trim")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.ingest.pipeline import expire_due
 from tests.conftest import auth, distinct_posting, make_posting
 
 
@@ -145,3 +147,34 @@ def test_job_type_other_from_the_contract_is_accepted(client: TestClient, partne
     _, key = partner
     resp = client.put("/api/v1/postings/OT", json=make_posting("OT", job_type="other"), headers=auth(key))
     assert resp.status_code == 201 and resp.json()["posting"]["job_type"] == "other"
+
+
+def test_the_stored_change_document_names_each_source_partner_and_its_kind(
+        client: TestClient, make_partner: Any) -> None:
+    """The road renders a job's change-feed document from what the batch knows (its partners included)
+    without reading them back: the document must say who sent each posting, as the job page does."""
+    recruiter_id, recruiter = make_partner("recruiter", name="某招聘平台")
+    university_id, university = make_partner("university", name="某大学就业中心", region_code="440300")
+    job_id = push(client, recruiter, make_posting("R1")).json()["results"][0]["job_id"]
+    assert push(client, university, make_posting("U1")).json()["results"][0]["job_id"] == job_id  # a cross-post
+    changes = client.get("/api/v1/changes", headers=auth(university)).json()["changes"]
+    stored = changes[-1]["job"]["sources"]
+    assert sorted((s["partner_id"], s["partner_name"], s["partner_kind"]) for s in stored) == sorted([
+        (recruiter_id, "某招聘平台", "recruiter"), (university_id, "某大学就业中心", "university")])
+    page = client.get(f"/api/v1/jobs/{job_id}").json()["sources"]
+    assert sorted(s["partner_kind"] for s in page) == ["recruiter", "university"]
+
+
+def test_expiry_marks_due_postings_expired_and_closes_their_job(client: TestClient, db: Any,
+                                                               partner: tuple[str, str]) -> None:
+    _, key = partner
+    resp = push(client, key, make_posting("EXP", valid_through="2030-01-01T00:00:00+08:00"),
+                make_posting("LIVE", title="会计"))
+    job_id, live = (r["job_id"] for r in resp.json()["results"])
+    with db.write() as session:
+        assert expire_due(session, now=datetime(2030, 1, 2, tzinfo=UTC)) == 1
+    job = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "closed" and [s["status"] for s in job["sources"]] == ["expired"]
+    assert client.get(f"/api/v1/jobs/{live}").json()["status"] == "open"
+    with db.write() as session:
+        assert expire_due(session, now=datetime(2030, 1, 2, tzinfo=UTC)) == 0

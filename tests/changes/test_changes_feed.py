@@ -6,11 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from app.config import Settings
 from app.db import Database
 from app.models import utcnow
-from app.services.changes import prune_changes, prune_expired
+from app.services.changes import CHANGES, DOCS, prune_changes, prune_expired
 from tests.conftest import ADMIN, auth, make_posting, push
 
 
@@ -200,3 +201,25 @@ def test_pruning_keeps_changes_younger_than_retention(client: TestClient, db: Da
                          utcnow() + timedelta(days=999)) == 0
     changes, _ = follow(client, key)
     assert len(changes) == 2
+
+
+def test_a_job_its_posting_left_is_stored_closed_and_keeps_its_scope(
+        client: TestClient, db: Database, partner: tuple[str, str]) -> None:
+    """A job left with no postings (an admin merged it into another) is not among the rows the road
+    wrote, so its row is read back to store its document: closed, one version on, with the job's scope,
+    which is the next change's ``prior`` and what a filtered reader's delete is matched by."""
+    _, key = partner
+    old = push(client, key, posting("A"))[0]["job_id"]
+    new = push(client, key, posting("B", title="会计", employer={"name": "广州市另一家公司有限公司"},
+                                     locations=[{"region_code": "440106"}]))[0]["job_id"]
+    assert client.post(f"/api/v1/admin/jobs/{old}/merge", json={"into": new}, headers=ADMIN).status_code == 200
+    with db.read() as session:
+        docs = {r.job_id: r for r in session.execute(select(DOCS.c.job_id, DOCS.c.status, DOCS.c.version,
+                                                            DOCS.c.scope))}
+        scopes = session.execute(select(CHANGES.c.scope, CHANGES.c.prior).where(CHANGES.c.job_id == old)
+                                 .order_by(CHANGES.c.seq)).all()
+    assert (docs[old].status, docs[old].version) == ("closed", 2)
+    assert "440305" in docs[old].scope and "440106" in docs[new].scope
+    assert [tuple(s) for s in scopes] == [(docs[old].scope, None), (docs[old].scope, docs[old].scope)]
+    changes, _ = follow(client, key, region="440300")  # each change carries the job as it is now: closed
+    assert [(c["op"], c["job_id"], c["job"]) for c in changes] == [("delete", old, None)] * 2

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+from typing import Any
 
+import httpcore
+import httpx
 import pytest
 
 from app.outbound.fetch import UnsafeURLError, check_url, is_public_address
-from app.outbound.guard import ResolveError
+from app.outbound.guard import (
+    AddressPolicy,
+    GuardedBackend,
+    ResolveError,
+    install_guard,
+    reset_policy,
+    use_policy,
+)
 
 REFUSED = [
     "http://127.0.0.1/", "http://localhost:8080/feed", "http://[::1]/",
@@ -87,3 +98,92 @@ def test_resolver_garbage_is_refused() -> None:
 ])
 def test_is_public_address(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+class _Recorder(httpcore.AsyncNetworkBackend):
+    """A network backend that records where it was asked to connect, and connects nowhere."""
+
+    def __init__(self, refuse: set[str] | None = None) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self.options: list[tuple[Any, Any, Any]] = []
+        self.refuse = refuse or set()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Any = None) -> httpcore.AsyncNetworkStream:
+        self.calls.append((host, port))
+        self.options.append((timeout, local_address, socket_options))
+        if host in self.refuse:
+            raise httpcore.ConnectError(f"refused {host}")
+        return httpcore.AsyncMockStream([])  # type: ignore[no-any-return, attr-defined]
+
+
+def test_the_connect_time_guard_resolves_with_the_port_and_connects_to_the_checked_addresses() -> None:
+    asked: list[tuple[str, int]] = []
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append((host, port))
+        return ["203.0.113.7", "198.51.100.9"]
+
+    inner = _Recorder(refuse={"203.0.113.7"})
+    policy = AddressPolicy(is_allowed=lambda host, address: True, resolver=resolver)
+
+    async def connect() -> None:
+        token = use_policy(policy)
+        try:
+            await GuardedBackend(inner).connect_tcp("feeds.example.test", 8443, timeout=3.0,
+                                                    local_address="0.0.0.0", socket_options=[(1, 2, 3)])
+        finally:
+            reset_policy(token)
+
+    asyncio.run(connect())
+    assert asked == [("feeds.example.test", 8443)]
+    assert inner.calls == [("203.0.113.7", 8443), ("198.51.100.9", 8443)]  # the next address after a refusal
+    assert inner.options == [(3.0, "0.0.0.0", [(1, 2, 3)])] * 2  # the caller's connect options, passed on
+
+
+def test_the_connect_time_guard_refuses_unix_sockets_and_private_answers() -> None:
+    inner = _Recorder()
+    with pytest.raises(UnsafeURLError, match="^unix sockets are not allowed$"):
+        asyncio.run(GuardedBackend(inner).connect_unix_socket("/var/run/docker.sock"))
+    policy = AddressPolicy(resolver=lambda host, port: ["10.0.0.5"])
+
+    async def connect() -> None:
+        token = use_policy(policy)
+        try:
+            await GuardedBackend(inner).connect_tcp("rebound.example.test", 80)
+        finally:
+            reset_policy(token)
+
+    with pytest.raises(UnsafeURLError, match="non-public address 10.0.0.5"):
+        asyncio.run(connect())
+    assert inner.calls == []
+
+
+@pytest.mark.parametrize(("url", "port"), [("https://feeds.example.test/x", 443), ("http://feeds.example.test/x", 80),
+                                           ("https://feeds.example.test:8443/x", 8443)])
+def test_the_check_resolves_with_the_schemes_default_port(url: str, port: int) -> None:
+    asked: list[tuple[str, int]] = []
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append((host, port))
+        return ["93.184.215.14"]  # public
+
+    check_url(url, allow_private=False, resolver=resolver)
+    assert asked == [("feeds.example.test", port)]
+
+
+def test_credentials_in_a_url_are_refused_in_so_many_words() -> None:
+    with pytest.raises(UnsafeURLError, match="^credentials in the URL are not allowed$"):
+        check_url("https://user:secret@example.com/feed", allow_private=False)
+
+
+def test_the_guard_cannot_be_installed_on_something_else() -> None:
+    for transport in (object(), httpx.HTTPTransport()):
+        with pytest.raises(RuntimeError, match="^cannot install the connect-time address guard on this httpx$"):
+            install_guard(transport)  # type: ignore[arg-type]
+    transport = httpx.AsyncHTTPTransport()
+    install_guard(transport)
+    install_guard(transport)  # twice: still one guard
+    backend = transport._pool._network_backend  # type: ignore[attr-defined]
+    assert isinstance(backend, GuardedBackend) and not isinstance(backend._inner, GuardedBackend)
