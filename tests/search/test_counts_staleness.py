@@ -124,7 +124,7 @@ def test_pages_from_every_match_follow_the_walks_order_and_cursor() -> None:
     assert _from_matches(matches, "relevance", [1, 20], 3) == [[2, 60], [3, 50], [3, 30]]
     assert _from_matches(matches, "relevance", [3, 30], 3) == [[3, 10]]
     assert _from_matches(matches, "newest", None, 2) == [[60], [50]]
-    assert _from_matches(matches, "newest", [40], 9) == [[30], [20], [10]]
+    assert _from_matches(matches, "newest", [40], 9) == [[30], [20], [15], [10]]
 
 
 QUERIES: list[dict[str, Any]] = [
