@@ -25,12 +25,14 @@ PAGES = {("GET", "/"), ("GET", "/jobs/{job_id}"), ("GET", "/employers/{employer_
 CONSOLE_GET = ("", "/sign-in", "/static/{name}", "/staff", "/university", "/university/visits",
                "/university/visits/{visit_id}", "/university/cases", "/university/cases/new",
                "/university/cases/{case_id}", "/university/coverage", "/university/audit", "/university/fairs",
+               "/university/fairs/{fair_id}",
                "/province", "/province/report", "/province/linkup", "/ministry", "/ministry/trends",
                "/ministry/map", "/ministry/provinces/{code}")
 CONSOLE_POST = ("/sign-in", "/sign-out", "/staff", "/staff/{user_id}", "/university/visits",
                 "/university/visits/{visit_id}", "/university/visits/{visit_id}/delete", "/university/cases",
                 "/university/cases/{case_id}", "/university/cases/{case_id}/pushes",
-                "/university/cases/{case_id}/records", "/university/fairs", "/university/fairs/{fair_id}/cancel",
+                "/university/cases/{case_id}/records", "/university/cases/{case_id}/erase", "/university/fairs",
+                "/university/fairs/{fair_id}", "/university/fairs/{fair_id}/cancel",
                 "/province/report")
 PAGES |= {("GET", "/console" + p) for p in CONSOLE_GET} | {("POST", "/console" + p) for p in CONSOLE_POST}
 

@@ -14,10 +14,11 @@ from starlette.responses import RedirectResponse, Response
 from app.api.deps import DbDep, SettingsDep
 from app.errors import Forbidden, HubError
 from app.models import Partner, utcnow
-from app.schemas.campaign import FairIn, VisitIn, VisitPatch
+from app.schemas.campaign import FairIn, FairPatch, VisitIn, VisitPatch
 from app.schemas.cases import CaseIn, CasePatch, CaseStatus, Category, PushIn, RecordIn
 from app.schemas.common import IdPath
 from app.services.case_audit import audit, audit_entries
+from app.services.case_erasure import erase_case
 from app.services.cases import (
     add_pushes,
     add_record,
@@ -31,7 +32,14 @@ from app.services.cases import (
     pushed_job_ids,
     update_case,
 )
-from app.services.fairs import cancel_fair, create_fair, fair_documents, list_fairs, own_fair
+from app.services.fairs import (
+    cancel_fair,
+    create_fair,
+    fair_documents,
+    list_fairs,
+    own_fair,
+    update_fair,
+)
 from app.services.linkup import link_status, status_of
 from app.services.recommend import recommend
 from app.services.rules import applied_rules
@@ -265,6 +273,18 @@ def case_record(case_id: IdPath, staff: UniDep, form: EditDep, db: DbDep, settin
     return _back(f"/console/university/cases/{case_id}#records")
 
 
+@router.post("/university/cases/{case_id}/erase")
+def case_erase(case_id: IdPath, staff: UniDep, form: EditDep, db: DbDep) -> Response:
+    """Erase a case file, as ``DELETE /api/v1/cases/{id}``: its fields, pushes and records are
+    destroyed; the audit log keeps who erased it and when. A manager's act only."""
+    with db.write() as session:
+        case = own_case(session, staff.partner.id, case_id, lock=True)  # another's case: 404 before 403
+        if staff.user.role != "manager":
+            raise Forbidden("Only a manager erases a case file.")
+        erase_case(session, case, utcnow(), staff.actor)
+    return _back("/console/university/cases")
+
+
 @router.get("/university/coverage")
 def coverage_page(staff: UniDep, db: DbDep, format: Format = None) -> Response:
     with db.write() as session:
@@ -310,6 +330,44 @@ def fair_create(staff: UniDep, form: EditDep, db: DbDep, settings: SettingsDep) 
         values = some(form, "title", "kind", "mode", "region_code", "venue", "address", "description", "starts_at",
                       "ends_at", "job_ids")
         return _fairs_page(staff, db, settings, status=422, errors=errors_of(exc), values=values)
+    return _back("/console/university/fairs")
+
+
+FAIR_TEXT = ("title", "kind", "mode", "region_code", "venue", "address", "description")
+
+
+def _fair_edit_page(staff: Staff, db: Any, fair_id: str, *, status: int = 200,
+                    errors: list[tuple[str, str]] | None = None) -> Response:
+    with db.read() as session:
+        fair = fair_documents(session, [own_fair(session, staff.partner.id, fair_id)])[0]
+    return page("fair_edit.html", status=status, staff=staff, fair=fair, errors=errors or [], local_input=local_input)
+
+
+@router.get("/university/fairs/{fair_id}")
+def fair_page(fair_id: IdPath, staff: UniDep, db: DbDep) -> Response:
+    """One of the university's fairs, in a form to correct it (its time, place, text and jobs)."""
+    return _fair_edit_page(staff, db, fair_id)
+
+
+@router.post("/university/fairs/{fair_id}")
+def fair_update(fair_id: IdPath, staff: UniDep, form: EditDep, db: DbDep) -> Response:
+    """The same change as ``PATCH /api/v1/fairs/{id}``: the fields sent change, the job list is replaced."""
+    data: dict[str, Any] = some(form, *FAIR_TEXT)
+    data.update(starts_at=beijing_time(form.get("starts_at")), ends_at=beijing_time(form.get("ends_at")))
+    if "job_ids" in form.fields:
+        data["job_ids"] = form.lines("job_ids")
+    try:
+        changes = FairPatch.model_validate({k: v for k, v in data.items() if v is not None}).model_dump(
+            mode="python", exclude_unset=True)
+        for cleared in ("venue", "address", "description"):
+            if form.get(cleared) is None and cleared in form.fields:
+                changes[cleared] = None
+        with db.write() as session:
+            update_fair(session, own_fair(session, staff.partner.id, fair_id), changes, utcnow())
+    except Exception as exc:  # noqa: BLE001
+        if isinstance(exc, HubError) and exc.status == 404:
+            raise
+        return _fair_edit_page(staff, db, fair_id, status=422, errors=errors_of(exc))
     return _back("/console/university/fairs")
 
 

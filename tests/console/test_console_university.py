@@ -184,6 +184,57 @@ def test_fairs_are_created_and_cancelled(make_staff: Any, browser_for: Any, clie
     assert client.get(f"/api/v1/fairs/{fairs[0]['id']}").json()["status"] == "cancelled"
 
 
+def test_a_fair_is_corrected_in_its_form_and_another_universitys_fair_is_404(
+        make_staff: Any, browser_for: Any, client: TestClient, make_partner: Any) -> None:
+    jobs = _jobs(client, make_partner, 3)
+    person = make_staff("university")
+    b = browser_for(person)
+    b.post("/console/university/fairs", {
+        "title": "春季双选会", "kind": "campus", "mode": "offline", "region_code": "440305", "venue": "体育馆",
+        "starts_at": _now_local(days=2), "ends_at": _now_local(days=2)[:-5] + "23:00", "job_ids": jobs[0]})
+    fair_id = client.get("/api/v1/fairs").json()["items"][0]["id"]
+    form = b.get(f"/console/university/fairs/{fair_id}")
+    assert form.status_code == 200 and 'value="春季双选会"' in form.text and jobs[0] in form.text
+    moved = _now_local(days=5)
+    changed = b.post(f"/console/university/fairs/{fair_id}", {
+        "title": "春季双选会（改期）", "kind": "campus", "mode": "hybrid", "region_code": "440305", "venue": "",
+        "address": "深圳市南山区学苑大道1088号", "starts_at": moved, "ends_at": moved[:-5] + "22:00",
+        "job_ids": "\n".join(jobs[1:]), "description": "改到下周举行"})
+    assert changed.status_code == 303, changed.text
+    doc = client.get(f"/api/v1/fairs/{fair_id}").json()
+    assert doc["title"] == "春季双选会（改期）" and doc["mode"] == "hybrid" and doc["venue"] is None
+    assert doc["job_ids"] == jobs[1:] and doc["address"] == "深圳市南山区学苑大道1088号"
+    assert datetime.fromisoformat(doc["starts_at"]).astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M") == moved
+    wrong = b.post(f"/console/university/fairs/{fair_id}", {"starts_at": moved, "ends_at": _now_local(days=1)})
+    assert wrong.status_code == 422 and "ends_at" in wrong.text
+    assert client.get(f"/api/v1/fairs/{fair_id}").json()["title"] == "春季双选会（改期）"  # nothing half-written
+    other = browser_for(make_staff("university"))
+    assert other.get(f"/console/university/fairs/{fair_id}").status_code == 404
+    assert other.post(f"/console/university/fairs/{fair_id}", {"title": "x"}).status_code == 404
+    viewer = browser_for(make_staff("university", role="viewer", partner=(person.partner_id, person.api_key)))
+    assert viewer.post(f"/console/university/fairs/{fair_id}", {"title": "x"}).status_code == 403
+
+
+def test_a_manager_erases_a_case_file_and_the_audit_log_keeps_the_erasure(
+        make_staff: Any, browser_for: Any, client: TestClient, db: Any) -> None:
+    manager = make_staff("university", role="manager")
+    b = browser_for(manager)
+    case_url = b.post("/console/university/cases", {"student_ref": "ERASE-1", "category": "other"}).headers["location"]
+    case_id = case_url.rsplit("/", 1)[1]
+    assert "删除这份帮扶档案" in b.get(case_url).text
+    editor = browser_for(make_staff("university", role="editor", partner=(manager.partner_id, manager.api_key)))
+    assert "删除这份帮扶档案" not in editor.get(case_url).text
+    assert editor.post(f"{case_url}/erase").status_code == 403
+    assert browser_for(make_staff("university")).post(f"{case_url}/erase").status_code == 404
+    assert client.get(f"/api/v1/cases/{case_id}", headers=auth(manager.api_key)).status_code == 200
+    assert b.post(f"{case_url}/erase").status_code == 303
+    assert client.get(f"/api/v1/cases/{case_id}", headers=auth(manager.api_key)).status_code == 404
+    assert "ERASE-1" not in b.get("/console/university/cases").text
+    with db.read() as s:
+        entries = s.query(CaseAudit).filter(CaseAudit.case_id == case_id, CaseAudit.action == "erase").all()
+    assert [e.actor_user_id for e in entries] == [manager.user_id]
+
+
 def test_the_home_page_shows_progress_coverage_and_link_up(make_staff: Any, browser_for: Any) -> None:
     page = browser_for(make_staff("university")).get("/console/university")
     assert page.status_code == 200

@@ -195,9 +195,15 @@ def test_no_axe_violations_on_any_console_page(open_page: Any, width: str, make_
     page.get_by_role("button", name="保存走访").click()
     page.wait_for_url(re.compile("/visits$"))
     visit_path = page.locator("tbody a").first.get_attribute("href")
+    start = datetime.now(BEIJING) + timedelta(days=3)
+    fair = client.post("/api/v1/fairs", headers={"Authorization": f"Bearer {uni.api_key}"}, json={
+        "title": "无障碍检查招聘会", "kind": "campus", "mode": "offline", "region_code": "440305",
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat()})
+    assert fair.status_code == 201, fair.text
     paths = ["/console/university", "/console/university/visits", visit_path, "/console/university/cases",
              "/console/university/cases/new", case_path, "/console/university/coverage", "/console/university/audit",
-             "/console/university/fairs", "/console/staff", "/console/university/cases/nope"]
+             "/console/university/fairs", f"/console/university/fairs/{fair.json()['id']}", "/console/staff",
+             "/console/university/cases/nope"]
     for path in paths:
         page.goto(path)
         for details in page.locator("details").all():
