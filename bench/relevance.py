@@ -24,7 +24,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "zhilian_relevance_heldout.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the fixtures' reader is the tests' own
+
+from tests.zhilian import zhilian_postings  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "zhilian_relevance_heldout.jsonl"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432"
 _WORD = re.compile(r"[\W_]+")
 
@@ -35,14 +40,7 @@ def key(text: str) -> str:
 
 
 def postings(path: Path = FIXTURE) -> list[dict[str, Any]]:
-    out = []
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        r = json.loads(line)
-        p = {"external_id": f"REL-{i}", "title": r["jobName"], "employer": {"name": r["companyName"]},
-             "locations": [r["location"]], "salary": r["salary"], "education": r["edu"] or None,
-             "description": r["deatil"] or None, "url": r["jobUrl"].replace("http://", "https://")}
-        out.append({k: v for k, v in p.items() if v is not None})
-    return out
+    return zhilian_postings(path, "REL")
 
 
 def score(results: dict[str, list[str]]) -> dict[str, float]:

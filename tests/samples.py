@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from tests.conftest import make_posting
+from tests.zhilian import FIXTURES, zhilian_postings
 
 # The same real vacancy as three kinds of partner write it (Zhilian, 2018, Shenzhen).
 UNIVERSITY = make_posting(
@@ -25,14 +24,5 @@ PROVINCE = make_posting(
 
 
 def real_postings() -> list[dict[str, Any]]:
-    """The 20 real Zhilian postings of ``tests/fixtures/zhilian_java_sample.jsonl`` in the contract's
-    shape, written as the partner wrote them (salary text, "深圳-南山区", stray spaces)."""
-    path = Path(__file__).parent / "fixtures" / "zhilian_java_sample.jsonl"
-    out = []
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        r = json.loads(line)
-        posting = {"external_id": f"ZL-{i}", "title": r["jobName"], "employer": {"name": r["companyName"]},
-                   "locations": [r["location"]], "salary": r["salary"], "education": r["edu"] or None,
-                   "description": r["deatil"] or None, "url": r["jobUrl"].replace("http://", "https://")}
-        out.append({k: v for k, v in posting.items() if v is not None})
-    return out
+    """The 20 real Zhilian postings of ``tests/fixtures/zhilian_java_sample.jsonl``."""
+    return zhilian_postings(FIXTURES / "zhilian_java_sample.jsonl", "ZL")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.conftest import auth
+from tests.zhilian import zhilian_postings
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "zhilian_relevance_heldout.jsonl"
 _WORD = re.compile(r"[\W_]+")
@@ -21,14 +21,7 @@ def _key(text: str) -> str:
 
 
 def _postings() -> list[dict[str, Any]]:
-    out = []
-    for i, line in enumerate(FIXTURE.read_text(encoding="utf-8").splitlines()):
-        r = json.loads(line)
-        p = {"external_id": f"REL-{i}", "title": r["jobName"], "employer": {"name": r["companyName"]},
-             "locations": [r["location"]], "salary": r["salary"], "education": r["edu"] or None,
-             "description": r["deatil"] or None, "url": r["jobUrl"].replace("http://", "https://")}
-        out.append({k: v for k, v in p.items() if v is not None})
-    return out
+    return zhilian_postings(FIXTURE, "REL")
 
 
 def test_exact_titles_come_first_and_title_holders_before_the_rest_on_real_postings(
