@@ -6,6 +6,7 @@ Every page calls the services the API calls, as the staff user (the audit log na
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -229,48 +230,46 @@ def case_page(case_id: IdPath, staff: UniDep, db: DbDep, settings: SettingsDep) 
     return _case_page(staff, db, settings, case_id)
 
 
+def _on_case(staff: Staff, db: Any, settings: Any, case_id: str, anchor: str,
+             act: Callable[[Any, Any], object]) -> Response:
+    """``act(session, case)`` on one of the university's own cases (locked), then back to the case's
+    page at ``anchor``; refused input shows the page again naming the fields (another's case: 404)."""
+    try:
+        with db.write() as session:
+            act(session, own_case(session, staff.partner.id, case_id, lock=True))
+    except Exception as exc:  # noqa: BLE001
+        if isinstance(exc, HubError) and exc.status == 404:
+            raise
+        return _case_page(staff, db, settings, case_id, status=422, errors=errors_of(exc))
+    return _back(f"/console/university/cases/{case_id}{anchor}")
+
+
 @router.post("/university/cases/{case_id}")
 def case_update(case_id: IdPath, staff: UniDep, form: EditDep, db: DbDep, settings: SettingsDep) -> Response:
-    try:
+    def act(session: Any, case: Any) -> None:
         data: dict[str, Any] = some(form, "status", "category", "education", "major", "expected_salary")
         if "plan_text" in form.fields or "plan_goals" in form.fields:
             data["plan"] = plan_fields(form)
         changes = CasePatch.model_validate(data).model_dump(mode="python", exclude_unset=True)
-        with db.write() as session:
-            update_case(session, own_case(session, staff.partner.id, case_id, lock=True), changes, utcnow(),
-                        staff.actor)
-    except Exception as exc:  # noqa: BLE001
-        return _case_page(staff, db, settings, case_id, status=422, errors=errors_of(exc))
-    return _back(f"/console/university/cases/{case_id}")
+        update_case(session, case, changes, utcnow(), staff.actor)
+    return _on_case(staff, db, settings, case_id, "", act)
 
 
 @router.post("/university/cases/{case_id}/pushes")
 def case_push(case_id: IdPath, staff: UniDep, form: EditDep, db: DbDep, settings: SettingsDep) -> Response:
     """One click: push the recommended job to the graduate (recorded as the staff user's push)."""
-    try:
+    def act(session: Any, case: Any) -> None:
         spec = PushIn.model_validate({"job_ids": form.getlist("job_id")})
-        with db.write() as session:
-            add_pushes(session, own_case(session, staff.partner.id, case_id, lock=True), spec.job_ids, utcnow(),
-                       staff.actor)
-    except Exception as exc:  # noqa: BLE001
-        if isinstance(exc, HubError) and exc.status == 404:
-            raise
-        return _case_page(staff, db, settings, case_id, status=422, errors=errors_of(exc))
-    return _back(f"/console/university/cases/{case_id}#pushes")
+        add_pushes(session, case, spec.job_ids, utcnow(), staff.actor)
+    return _on_case(staff, db, settings, case_id, "#pushes", act)
 
 
 @router.post("/university/cases/{case_id}/records")
 def case_record(case_id: IdPath, staff: UniDep, form: EditDep, db: DbDep, settings: SettingsDep) -> Response:
-    try:
+    def act(session: Any, case: Any) -> None:
         spec = RecordIn.model_validate(some(form, "kind", "occurred_on", "note", "program", "result"))
-        with db.write() as session:
-            add_record(session, own_case(session, staff.partner.id, case_id, lock=True),
-                       spec.model_dump(mode="python"), utcnow(), staff.actor)
-    except Exception as exc:  # noqa: BLE001
-        if isinstance(exc, HubError) and exc.status == 404:
-            raise
-        return _case_page(staff, db, settings, case_id, status=422, errors=errors_of(exc))
-    return _back(f"/console/university/cases/{case_id}#records")
+        add_record(session, case, spec.model_dump(mode="python"), utcnow(), staff.actor)
+    return _on_case(staff, db, settings, case_id, "#records", act)
 
 
 @router.post("/university/cases/{case_id}/erase")
