@@ -67,6 +67,17 @@ def _jobs(client: Any, make_partner: Any) -> None:
                         for i in range(4)))
 
 
+def _record_visit(page: Any, employer: str) -> None:
+    """Open the visits page's folded form, record today's visit to ``employer`` and wait for the list."""
+    page.locator("details summary").click()
+    page.get_by_label("用人单位名称").fill(employer)
+    page.get_by_label("走访时间").fill(datetime.now(BEIJING).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("校领导姓名").fill("王校长")
+    page.get_by_label("单位所在地区代码").fill("440305")
+    page.get_by_role("button", name="保存走访").click()
+    page.wait_for_url(re.compile("/console/university/visits$"))
+
+
 def test_university_records_a_visit_opens_a_case_and_pushes_a_job(
         open_page: Any, width: str, make_staff: Any, client: Any, make_partner: Any) -> None:
     _jobs(client, make_partner)
@@ -77,13 +88,7 @@ def test_university_records_a_visit_opens_a_case_and_pushes_a_job(
     if width == "desktop":
         screenshot(page, "console-university")
     page.get_by_role("link", name="访企拓岗").click()
-    page.get_by_text("记录一次走访").click()
-    page.get_by_label("用人单位名称").fill("深圳市某某科技有限公司")
-    page.get_by_label("走访时间").fill(datetime.now(BEIJING).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("校领导姓名").fill("王校长")
-    page.get_by_label("单位所在地区代码").fill("440305")
-    page.get_by_role("button", name="保存走访").click()
-    page.wait_for_url(re.compile("/console/university/visits$"))
+    _record_visit(page, "深圳市某某科技有限公司")
     assert page.locator("tbody tr").first.locator("td").nth(1).inner_text() == "深圳市某某科技有限公司"
     assert page.locator("#p-visits").get_attribute("value") == "1"
     page.get_by_role("link", name="困难毕业生档案").click()
@@ -147,13 +152,7 @@ def test_the_console_works_without_javascript(open_page: Any, make_staff: Any) -
     page = open_page(WIDTHS["phone"], js=False)
     sign_in(page, person.login)
     page.goto("/console/university/visits")
-    page.locator("details summary").click()
-    page.get_by_label("用人单位名称").fill("无脚本测试有限公司")
-    page.get_by_label("走访时间").fill(datetime.now(BEIJING).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("校领导姓名").fill("王校长")
-    page.get_by_label("单位所在地区代码").fill("440305")
-    page.get_by_role("button", name="保存走访").click()
-    page.wait_for_url(re.compile("/console/university/visits$"))
+    _record_visit(page, "无脚本测试有限公司")
     assert "无脚本测试有限公司" in page.locator("tbody").inner_text()
     province = make_staff("provincial_platform")
     page = open_page(WIDTHS["desktop"], js=False)
@@ -187,13 +186,7 @@ def test_no_axe_violations_on_any_console_page(open_page: Any, width: str, make_
     page.wait_for_url(re.compile("/cases/[0-9a-z]+$"))
     case_path = page.url.split(page.url.split("/console")[0])[1]
     page.goto("/console/university/visits")
-    page.get_by_text("记录一次走访").click()
-    page.get_by_label("用人单位名称").fill("某单位")
-    page.get_by_label("走访时间").fill(datetime.now(BEIJING).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("校领导姓名").fill("王校长")
-    page.get_by_label("单位所在地区代码").fill("440305")
-    page.get_by_role("button", name="保存走访").click()
-    page.wait_for_url(re.compile("/visits$"))
+    _record_visit(page, "某单位")
     visit_path = page.locator("tbody a").first.get_attribute("href")
     start = datetime.now(BEIJING) + timedelta(days=3)
     fair = client.post("/api/v1/fairs", headers={"Authorization": f"Bearer {uni.api_key}"}, json={
