@@ -22,6 +22,7 @@ from app.schemas.campaign import (
     FairSeriesOut,
 )
 from app.schemas.common import SafeStr, problem_responses
+from app.services.campaign import check_days
 from app.services.fairs import (
     cancel_fair,
     create_fair,
@@ -74,6 +75,7 @@ def get_fairs(request: Request, db: DbDep, settings: SettingsDep,
               limit: Annotated[int, Query(ge=1, le=100)] = 20,
               cursor: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
     code = region_code(region)
+    check_days(date_from=date_from, date_to=date_to)
     if date_from and date_to and date_to < date_from:
         raise ValidationFailed("The dates are the wrong way round.",
                                errors=[field_error("date_to", "must not be before date_from")])

@@ -27,6 +27,19 @@ def in_region(column: Any, code: str) -> ColumnElement[bool]:
     return column.like(f"% {code} %")
 
 
+# The days a campaign's date filters may name: far wider than any fair or report, and inside what a
+# datetime can be shifted by a time zone (0001-01-01 and 9999-12-31 cannot: OverflowError).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def check_days(**days: date | None) -> None:
+    """422 naming the first of ``days`` (name=value) that lies outside ``FIRST_DAY``..``LAST_DAY``."""
+    for name, day in days.items():
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationFailed("A date is out of range.",
+                                   errors=[field_error(name, f"must lie between {FIRST_DAY} and {LAST_DAY}")])
+
+
 def beijing_day(day: date) -> tuple[datetime, datetime]:
     """The UTC bounds ``[start, end)`` of a Beijing calendar day."""
     start = datetime.combine(day, time(), BEIJING)

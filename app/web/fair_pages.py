@@ -21,6 +21,7 @@ from app.normalize import children, region_by_code
 from app.schemas.common import SafeStr
 from app.schemas.search import SearchQuery
 from app.search.service import search_jobs
+from app.services.campaign import FIRST_DAY, LAST_DAY, check_days
 from app.services.fairs import fair_documents, get_fair, list_fairs, series_fairs
 
 from .labels import FAIR_KIND, FAIR_MODE, INDUSTRY
@@ -95,8 +96,11 @@ def parse_fair_query(qp: QueryParams) -> tuple[FairQuery, list[tuple[str, str]]]
     if raw := _one(qp, "date_from"):
         try:
             day = datetime.date.fromisoformat(raw)
+            check_days(date_from=day)
         except ValueError:
             errors.append(("date_from", "日期格式应为 YYYY-MM-DD"))
+        except HubError:
+            errors.append(("date_from", f"日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间"))
     cursor = _one(qp, "cursor")
     if cursor and (len(cursor) > 2000 or not cursor.replace("-", "").replace("_", "").replace("=", "").isalnum()):
         errors.append(("cursor", "翻页参数无效"))

@@ -171,3 +171,13 @@ def test_job_search_names_an_unknown_fair(client: Any) -> None:
     assert resp.status_code == 422 and resp.headers["content-type"].startswith("application/problem+json")
     assert [e["field"] for e in resp.json()["errors"]] == ["fair"]
     assert client.get("/api/v1/jobs", params={"fair": "bad id!"}).json()["errors"][0]["field"] == "fair"
+
+
+def test_date_filters_outside_the_years_a_fair_can_have_are_422_naming_them(client: Any) -> None:
+    # 9999-12-31 and 0001-01-01 cannot be shifted to Beijing time (found by bench/fuzz.py: a 500)
+    for name, day in (("date_from", "9999-12-31"), ("date_to", "0001-01-01"), ("date_from", "1999-12-31")):
+        answer = client.get("/api/v1/fairs", params={name: day})
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert [e["field"] for e in answer.json()["errors"]] == [name]
+    assert client.get("/api/v1/fairs", params={"date_from": "2000-01-01", "date_to": "2099-12-31"}).status_code == 200

@@ -171,3 +171,10 @@ def test_robots_and_a_sitemap_index_with_paged_job_sitemaps(client: TestClient, 
     fair = _fair(client, seeded.key)
     assert f"/fairs/{fair['id']}</loc>" in client.get("/sitemaps/pages.xml").text
     assert client.get("/sitemaps/jobs-%3Cx%3E.xml").status_code == 404
+
+
+def test_a_fair_list_date_out_of_range_is_named_on_the_page_not_a_500(client: TestClient, seeded: Seeded) -> None:
+    for day in ("9999-12-31", "0001-01-01"):
+        page = client.get("/fairs", params={"date_from": day}, headers=HTML)
+        assert page.status_code == 422 and "date_from" in page.text and "2000-01-01" in page.text
+        assert client.get("/fairs.ics", params={"date_from": day}).status_code == 422
